@@ -1,0 +1,51 @@
+//! The commands, as library functions: what `main` calls after parsing the
+//! arguments. Kept out of `main.rs` so tests can run a command without a
+//! process and so the binary stays a thin shell.
+
+use crate::error::Error;
+use crate::ingest::{self, Ingested};
+use crate::report;
+use std::path::PathBuf;
+
+pub struct CheckOptions {
+    pub input: PathBuf,
+    pub json: bool,
+    pub strict: bool,
+    pub tidy: Option<PathBuf>,
+}
+
+/// What a command prints and how it exits.
+pub struct Outcome {
+    pub stdout: String,
+    /// A message for standard error (the fatal reason), if any.
+    pub stderr: Option<String>,
+    pub exit_code: i32,
+}
+
+/// `statbrief check`: ingest only, then report the row accounting and issues.
+pub fn check(opts: &CheckOptions) -> Result<Outcome, Error> {
+    let ingested = ingest::ingest(&opts.input)?;
+    let stdout = if opts.json {
+        serde_json::to_string_pretty(&ingested.quality).map_err(|e| Error::Internal(e.to_string()))? + "\n"
+    } else {
+        report::console::render_check(&ingested.quality)
+    };
+    if let Some(dir) = &opts.tidy {
+        report::tidy::write_tidy(&ingested.ledgers, dir)?;
+    }
+    Ok(outcome(stdout, &ingested, opts.strict))
+}
+
+fn outcome(stdout: String, ingested: &Ingested, strict: bool) -> Outcome {
+    if ingested.quality.files.is_empty() {
+        return Outcome { stdout, stderr: Some("输入文件夹中没有 xlsx/xlsm/xls/xlsb/ods/csv 文件".into()), exit_code: 2 };
+    }
+    if !ingested.has_ledger() {
+        return Outcome { stdout, stderr: Some("没有找到可用的台账工作表（见上表各文件的原因）".into()), exit_code: 2 };
+    }
+    let rejected = ingested.quality.rejected_rows();
+    if strict && rejected > 0 {
+        return Outcome { stdout, stderr: Some(format!("--strict：有 {rejected} 行被拒收")), exit_code: 1 };
+    }
+    Outcome { stdout, stderr: None, exit_code: 0 }
+}

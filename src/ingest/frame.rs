@@ -1,0 +1,209 @@
+//! Normalised ledger tables: one polars frame per kind.
+//!
+//! Accepted rows go straight into polars column builders (Arrow buffers), so
+//! a million-row ledger costs no allocation per cell. Every row carries its
+//! source file, sheet and Excel row number, so any figure can be traced back
+//! to the cells it came from. The column names here are the contract between
+//! ingestion, the statistics and the tidy data written for analysts.
+
+use super::columns::{self, ColType};
+use crate::quality::Kind;
+use polars::prelude::*;
+use std::borrow::Cow;
+
+/// Trace and period columns that every normalised row carries.
+pub const SOURCE_FILE: &str = "source_file";
+pub const SHEET: &str = "sheet";
+/// 1-based Excel row number.
+pub const ROW: &str = "row";
+/// `YYYY-MM` (or `YYYY` for targets).
+pub const PERIOD: &str = "period";
+pub const YEAR: &str = "year";
+/// 1..=12; null for targets.
+pub const MONTH: &str = "month";
+/// Indicators only: the row is a reported total (合计/全县), kept for the cross-check.
+pub const IS_TOTAL: &str = "is_total";
+/// Targets only: `growth` (a % target), `amount` (money, in 万元) or `count`.
+pub const TARGET_TYPE: &str = "target_type";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutType {
+    Str,
+    F64,
+    Date,
+    I32,
+    Bool,
+}
+
+/// The output schema of a kind: trace columns, then the kind's canonical
+/// columns in their table order, then the kind's extra columns.
+pub fn schema(kind: Kind) -> Vec<(&'static str, OutType)> {
+    let mut out = vec![
+        (SOURCE_FILE, OutType::Str),
+        (SHEET, OutType::Str),
+        (ROW, OutType::I32),
+        (PERIOD, OutType::Str),
+        (YEAR, OutType::I32),
+        (MONTH, OutType::I32),
+    ];
+    for def in columns::columns(kind) {
+        // A target's year is the row's `year`.
+        if def.ty == ColType::Year {
+            continue;
+        }
+        let ty = match def.ty {
+            ColType::Text | ColType::Period => OutType::Str,
+            ColType::Money | ColType::Number | ColType::Percent => OutType::F64,
+            ColType::Date => OutType::Date,
+            ColType::Year => OutType::I32,
+        };
+        out.push((def.name, ty));
+    }
+    match kind {
+        Kind::Indicators => out.push((IS_TOTAL, OutType::Bool)),
+        Kind::Targets => out.push((TARGET_TYPE, OutType::Str)),
+        _ => {}
+    }
+    out
+}
+
+/// One value of a row being assembled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    F64(f64),
+    /// Days since 1970-01-01.
+    Date(i32),
+    I32(i32),
+    Bool(bool),
+}
+
+enum ColBuilder {
+    Str(StringChunkedBuilder),
+    F64(PrimitiveChunkedBuilder<Float64Type>),
+    Date(PrimitiveChunkedBuilder<Int32Type>),
+    I32(PrimitiveChunkedBuilder<Int32Type>),
+    Bool(BooleanChunkedBuilder),
+}
+
+/// Builds one kind's frame row by row.
+pub struct FrameBuilder {
+    kind: Kind,
+    names: Vec<&'static str>,
+    cols: Vec<ColBuilder>,
+    len: usize,
+}
+
+impl FrameBuilder {
+    pub fn new(kind: Kind, capacity: usize) -> Self {
+        let schema = schema(kind);
+        let names = schema.iter().map(|(n, _)| *n).collect();
+        let cols = schema
+            .iter()
+            .map(|(n, t)| {
+                let name = PlSmallStr::from_static(n);
+                match t {
+                    OutType::Str => ColBuilder::Str(StringChunkedBuilder::new(name, capacity)),
+                    OutType::F64 => ColBuilder::F64(PrimitiveChunkedBuilder::new(name, capacity)),
+                    OutType::Date => ColBuilder::Date(PrimitiveChunkedBuilder::new(name, capacity)),
+                    OutType::I32 => ColBuilder::I32(PrimitiveChunkedBuilder::new(name, capacity)),
+                    OutType::Bool => ColBuilder::Bool(BooleanChunkedBuilder::new(name, capacity)),
+                }
+            })
+            .collect();
+        FrameBuilder { kind, names, cols, len: 0 }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Position of a column in the row passed to [`FrameBuilder::push`].
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| *n == name)
+    }
+
+    pub fn width(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Appends one row; `row` is in schema order. A value of the wrong type
+    /// becomes null rather than a panic: the caller's types come from the
+    /// same schema, so this only guards against a programming slip.
+    pub fn push(&mut self, row: &[Val<'_>]) {
+        for (i, col) in self.cols.iter_mut().enumerate() {
+            let v = row.get(i).unwrap_or(&Val::Null);
+            match (col, v) {
+                (ColBuilder::Str(b), Val::Str(s)) => b.append_value(s.as_ref()),
+                (ColBuilder::Str(b), _) => b.append_null(),
+                (ColBuilder::F64(b), Val::F64(x)) => b.append_value(*x),
+                (ColBuilder::F64(b), _) => b.append_null(),
+                (ColBuilder::Date(b), Val::Date(d)) => b.append_value(*d),
+                (ColBuilder::Date(b), _) => b.append_null(),
+                (ColBuilder::I32(b), Val::I32(x)) => b.append_value(*x),
+                (ColBuilder::I32(b), _) => b.append_null(),
+                (ColBuilder::Bool(b), Val::Bool(x)) => b.append_value(*x),
+                (ColBuilder::Bool(b), _) => b.append_null(),
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn finish(self) -> PolarsResult<DataFrame> {
+        let height = self.len;
+        let mut columns = Vec::with_capacity(self.cols.len());
+        for col in self.cols {
+            let series = match col {
+                ColBuilder::Str(b) => b.finish().into_series(),
+                ColBuilder::F64(b) => b.finish().into_series(),
+                ColBuilder::Date(b) => b.finish().into_series().cast(&DataType::Date)?,
+                ColBuilder::I32(b) => b.finish().into_series(),
+                ColBuilder::Bool(b) => b.finish().into_series(),
+            };
+            columns.push(series.into_column());
+        }
+        DataFrame::new(height, columns)
+    }
+}
+
+/// An empty frame of a kind, so every later stage sees all four tables.
+pub fn empty_frame(kind: Kind) -> PolarsResult<DataFrame> {
+    FrameBuilder::new(kind, 0).finish()
+}
+
+/// Days since 1970-01-01, polars' date representation.
+pub fn date_days(d: chrono::NaiveDate) -> i32 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (d - epoch).num_days() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_typed_columns() {
+        let mut b = FrameBuilder::new(Kind::Targets, 2);
+        let w = b.width();
+        let mut row = vec![Val::Null; w];
+        row[0] = Val::Str("t.xlsx".into());
+        row[b.position("target").unwrap()] = Val::F64(60.0);
+        b.push(&row);
+        let df = b.finish().unwrap();
+        assert_eq!(df.height(), 1);
+        assert_eq!(df.column("target").unwrap().dtype(), &DataType::Float64);
+        assert!(df.column("scope").unwrap().get(0).unwrap().is_null());
+        let d = FrameBuilder::new(Kind::Visits, 0).finish().unwrap();
+        assert_eq!(d.column("visit_date").unwrap().dtype(), &DataType::Date);
+        assert_eq!(date_days(chrono::NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
+    }
+}

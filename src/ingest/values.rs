@@ -1,0 +1,505 @@
+//! Reading one cell value the way clerks write it.
+//!
+//! Ledgers are typed by hand: amounts arrive as `1,234.5`, `１２３４`,
+//! `12.3万元` or `-`, dates as Excel dates, serial numbers or any of five text
+//! forms, and categorical fields in many spellings. This module turns one cell
+//! into a typed value or says, in Chinese, why it cannot. The rules are the
+//! domain's own (SPEC §1.3–1.4), which is why they are written here by hand;
+//! generic work (Unicode width folding, Traditional→Simplified, calendars) is
+//! left to `unicode-normalization`, `zhconv` and `chrono`.
+
+use calamine::CellErrorType;
+use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
+use unicode_normalization::UnicodeNormalization;
+
+/// A borrowed view of one cell, the same for every workbook format and CSV,
+/// so that rows can be processed without allocating per cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cv<'a> {
+    Empty,
+    Num(f64),
+    Text(&'a str),
+    Bool(bool),
+    /// An Excel date cell: its serial value, and the calendar date when it is one.
+    Date(f64, Option<NaiveDate>),
+    Error(CellErrorType),
+}
+
+impl<'a> Cv<'a> {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cv::Empty => true,
+            Cv::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as the clerk sees it, for messages.
+    pub fn raw(&self) -> String {
+        match self {
+            Cv::Empty => String::new(),
+            Cv::Num(v) => format_plain(*v),
+            Cv::Text(s) => s.to_string(),
+            Cv::Bool(b) => if *b { "TRUE".into() } else { "FALSE".into() },
+            Cv::Date(v, d) => d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| format_plain(*v)),
+            Cv::Error(e) => e.to_string(),
+        }
+    }
+
+    /// Text of a label cell, trimmed; numbers are written without a trailing `.0`.
+    pub fn text(&self) -> Option<Cow<'a, str>> {
+        match self {
+            Cv::Empty | Cv::Error(_) => None,
+            Cv::Text(s) => {
+                let t = s.trim();
+                if t.is_empty() {
+                    None
+                } else {
+                    Some(Cow::Borrowed(t))
+                }
+            }
+            other => Some(Cow::Owned(other.raw())),
+        }
+    }
+}
+
+fn format_plain(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Folds full-width forms to half-width and removes every kind of white space.
+/// NFKC does the width folding (and nothing a header or number needs kept).
+pub fn fold_width_and_space(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_whitespace()) {
+        return Cow::Borrowed(s);
+    }
+    if s.is_ascii() {
+        return Cow::Owned(s.chars().filter(|c| !c.is_whitespace()).collect());
+    }
+    Cow::Owned(s.nfkc().filter(|c| !c.is_whitespace()).collect())
+}
+
+/// Traditional → Simplified, skipped for text that cannot contain Han characters.
+pub fn to_simplified(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(zhconv::zhconv(s, zhconv::Variant::ZhHans))
+    }
+}
+
+/// A label as used for grouping and matching: width folded, spaces removed,
+/// Simplified. `白水鎮 ` and `白水镇` are the same town.
+pub fn normalize_label(s: &str) -> String {
+    let folded = fold_width_and_space(s);
+    to_simplified(&folded).into_owned()
+}
+
+/// Money units, as multipliers to 万元 (the unit of every money figure out).
+pub fn money_factor(unit: &str) -> Option<f64> {
+    let u = unit.trim_start_matches("人民币");
+    match u {
+        "万元" | "万" => Some(1.0),
+        "亿元" | "亿" => Some(10_000.0),
+        "元" => Some(0.0001),
+        "千元" => Some(0.1),
+        "百万元" => Some(100.0),
+        "十万元" => Some(10.0),
+        _ => None,
+    }
+}
+
+/// Outcome of reading a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// A missing marker (`-` `—` `/` `无` or empty): null, never zero.
+    Missing,
+    /// The value, and a money unit written in the cell itself (`12.3亿元`), as
+    /// a factor to 万元.
+    Value(f64, Option<f64>),
+    Invalid,
+}
+
+const MISSING_MARKERS: [&str; 9] = ["", "-", "--", "—", "——", "/", "无", "－", "–"];
+
+pub fn is_missing_marker(s: &str) -> bool {
+    MISSING_MARKERS.contains(&s)
+}
+
+/// Reads a number written as text. Units that may trail a number in a ledger
+/// are cut; a money unit is returned so the caller can convert.
+pub fn parse_number_text(raw: &str) -> Number {
+    let folded = fold_width_and_space(raw);
+    let s: &str = &folded;
+    if is_missing_marker(s) {
+        return Number::Missing;
+    }
+    let mut body: Cow<'_, str> = Cow::Borrowed(s);
+    if body.contains(',') {
+        body = Cow::Owned(body.replace(',', ""));
+    }
+    let mut inline_money = None;
+    let mut rest: &str = &body;
+    for (suffix, factor) in [("亿元", Some(10_000.0)), ("万元", Some(1.0)), ("千元", Some(0.1)), ("元", Some(0.0001)), ("亿", Some(10_000.0)), ("万", Some(1.0))] {
+        if let Some(stripped) = rest.strip_suffix(suffix) {
+            rest = stripped;
+            inline_money = factor;
+            break;
+        }
+    }
+    if inline_money.is_none() {
+        for suffix in ["%", "个百分点", "个", "家", "人", "次", "项", "户", "件", "亩"] {
+            if let Some(stripped) = rest.strip_suffix(suffix) {
+                rest = stripped;
+                break;
+            }
+        }
+    }
+    // Rust's float parser also accepts `inf`, `NaN` and `1e5`; a ledger number
+    // is digits with at most a sign and a decimal point.
+    let digits = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+    let valid = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    if !valid {
+        return Number::Invalid;
+    }
+    match rest.parse::<f64>() {
+        Ok(v) if v.is_finite() => Number::Value(v, inline_money),
+        _ => Number::Invalid,
+    }
+}
+
+/// Reads a number from any cell.
+pub fn cell_number(cv: &Cv<'_>) -> Number {
+    match cv {
+        Cv::Empty => Number::Missing,
+        Cv::Num(v) if v.is_finite() => Number::Value(*v, None),
+        Cv::Num(_) => Number::Invalid,
+        Cv::Text(s) => parse_number_text(s),
+        Cv::Bool(_) | Cv::Date(..) | Cv::Error(_) => Number::Invalid,
+    }
+}
+
+/// The 1900 date system's day zero, as Excel (with its 1900 leap-year bug) uses it.
+fn excel_epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default()
+}
+
+/// An Excel serial number (1900 system) to a date. Serials up to 2958465 are
+/// 9999-12-31, the last date Excel knows.
+pub fn serial_to_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    excel_epoch().checked_add_days(chrono::Days::new(serial.floor() as u64))
+}
+
+pub fn date_to_serial(d: NaiveDate) -> f64 {
+    (d - excel_epoch()).num_days() as f64
+}
+
+/// Reads a date written as text in any of the ledger forms:
+/// `2023-03-05` `2023/3/5` `2023.3.5` `2023年3月5日` `20230305`, with an
+/// optional time part after the date.
+pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {
+    // A time part (`2023-03-05 09:30:00`, `2023-03-05T09:30`) is dropped first.
+    let date_part = match raw.find([':', '：']) {
+        Some(colon) => raw[..colon].trim_end_matches(|c: char| c.is_ascii_digit()).trim_end().trim_end_matches('T'),
+        None => raw,
+    };
+    let folded = fold_width_and_space(date_part);
+    let s: &str = &folded;
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let y = s[0..4].parse().ok()?;
+        let m = s[4..6].parse().ok()?;
+        let d = s[6..8].parse().ok()?;
+        return NaiveDate::from_ymd_opt(y, m, d);
+    }
+    // Split into the first three digit runs; the separators must be one of
+    // the accepted ones, so `3月上旬` or `2023-03` are not taken for a date.
+    let mut parts = [0u32; 3];
+    let mut n = 0;
+    let mut chars = s.char_indices().peekable();
+    let mut seps = Vec::with_capacity(3);
+    while let Some((i, c)) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut end = i + 1;
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_ascii_digit() {
+                    end = j + 1;
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            if n == 3 {
+                break;
+            }
+            parts[n] = s[i..end].parse().ok()?;
+            n += 1;
+        } else {
+            if n == 3 {
+                // Anything after the day must be a time part or the 日 suffix.
+                if !(c == '日' || c == 'T' || c == ' ') {
+                    return None;
+                }
+                break;
+            }
+            if n == 0 {
+                return None;
+            }
+            seps.push(c);
+        }
+    }
+    if n != 3 {
+        return None;
+    }
+    let ok_seps = matches!(seps.as_slice(), ['-', '-'] | ['/', '/'] | ['.', '.'] | ['年', '月']);
+    if !ok_seps || parts[0] < 1000 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(parts[0] as i32, parts[1], parts[2])
+}
+
+/// Outcome of reading a date from a cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DateValue {
+    Missing,
+    Value(NaiveDate),
+    Invalid,
+}
+
+pub fn cell_date(cv: &Cv<'_>) -> DateValue {
+    match cv {
+        Cv::Empty => DateValue::Missing,
+        Cv::Date(serial, date) => match date.or_else(|| serial_to_date(*serial)) {
+            Some(d) => DateValue::Value(d),
+            None => DateValue::Invalid,
+        },
+        Cv::Num(v) => match serial_to_date(*v) {
+            // An 8-digit integer is a yyyymmdd date typed into a number cell.
+            _ if (19_000_101.0..=99_991_231.0).contains(v) && v.fract() == 0.0 => {
+                match parse_date_text(&format!("{}", *v as i64)) {
+                    Some(d) => DateValue::Value(d),
+                    None => DateValue::Invalid,
+                }
+            }
+            Some(d) => DateValue::Value(d),
+            None => DateValue::Invalid,
+        },
+        Cv::Text(s) => {
+            let t = s.trim();
+            if is_missing_marker(t) {
+                return DateValue::Missing;
+            }
+            if let Some(d) = parse_date_text(t) {
+                return DateValue::Value(d);
+            }
+            // A serial number stored as text.
+            if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+                if let Some(d) = t.parse::<f64>().ok().and_then(serial_to_date) {
+                    return DateValue::Value(d);
+                }
+            }
+            DateValue::Invalid
+        }
+        Cv::Bool(_) | Cv::Error(_) => DateValue::Invalid,
+    }
+}
+
+pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt())
+}
+
+pub fn ym(d: NaiveDate) -> (i32, u32) {
+    (d.year(), d.month())
+}
+
+// ---- Categorical folds (SPEC §1.4). Each returns the canonical value, and
+// whether the raw value was an accepted spelling (false = warn).
+
+/// Project status.
+pub fn fold_project_status(s: &str) -> Option<&'static str> {
+    let s = normalize_label(s);
+    let exact = match s.as_str() {
+        "前期" | "谋划" | "洽谈" | "前期工作" | "谋划中" => Some("前期"),
+        "签约" | "已签约" => Some("签约"),
+        "新开工" | "开工" | "已开工" => Some("新开工"),
+        "在建" | "续建" => Some("在建"),
+        "竣工" | "投产" | "竣工投产" | "建成" | "建成投产" | "已投产" | "已竣工" => Some("投产"),
+        "停建" | "停工" | "缓建" => Some("停建"),
+        _ => None,
+    };
+    exact
+}
+
+pub const CATEGORIES: [&str; 14] = [
+    "融资", "用地", "用工", "人才", "物流运输", "审批手续", "水电气暖", "政策兑现", "市场销售", "科技创新",
+    "安全环保", "基础设施", "其他", "其它",
+];
+
+/// Problem category: the canonical value, and whether it was recognised.
+pub fn fold_category(s: &str) -> (&'static str, bool) {
+    let s = normalize_label(s);
+    if s == "其它" {
+        return ("其他", true);
+    }
+    if let Some(c) = CATEGORIES.iter().find(|c| **c == s) {
+        return (c, true);
+    }
+    // Common near-spellings (`融资难`, `用工招工`, `审批`) are recognised by a
+    // keyword; they are folded without a warning because they are unambiguous.
+    const KEYWORDS: [(&str, &[&str]); 12] = [
+        ("融资", &["融资", "贷款", "资金"]),
+        ("用地", &["用地", "土地"]),
+        ("用工", &["用工", "招工"]),
+        ("人才", &["人才"]),
+        ("物流运输", &["物流", "运输"]),
+        ("审批手续", &["审批", "手续", "证照"]),
+        ("水电气暖", &["水电", "用电", "供电", "用水", "供水", "用气", "供气", "供暖", "电力"]),
+        ("政策兑现", &["政策"]),
+        ("市场销售", &["市场", "销售"]),
+        ("科技创新", &["科技", "创新", "技术"]),
+        ("安全环保", &["安全", "环保", "环评"]),
+        ("基础设施", &["基础设施", "道路"]),
+    ];
+    for (canon, keys) in KEYWORDS {
+        if keys.iter().any(|k| s.contains(k)) {
+            return (canon, true);
+        }
+    }
+    ("其他", false)
+}
+
+/// Handling tier.
+pub fn fold_tier(s: &str) -> Option<&'static str> {
+    let s = normalize_label(s);
+    match s.as_str() {
+        "当场办" | "当场办结" | "即办" | "立行立办" => Some("当场办"),
+        "部门办" | "部门办理" | "部门协调" => Some("部门办"),
+        "领导办" | "市领导办" | "县领导办" | "区领导办" | "重大" | "领导协调" => Some("领导办"),
+        _ => None,
+    }
+}
+
+/// Problem status: `resolved`, `in_progress` or `unresolvable`.
+pub fn fold_problem_status(s: &str) -> Option<&'static str> {
+    let s = normalize_label(s);
+    match s.as_str() {
+        "已解决" | "已办结" | "办结" | "解决" | "已完成" => Some("resolved"),
+        "办理中" | "正在办理" | "推进中" | "未办结" | "未解决" | "正在推进" => Some("in_progress"),
+        "无法解决" | "暂不具备条件" | "长期推进" | "暂不具备解决条件" => Some("unresolvable"),
+        _ => None,
+    }
+}
+
+pub fn fold_satisfaction(s: &str) -> Option<&'static str> {
+    let s = normalize_label(s);
+    match s.as_str() {
+        "满意" | "非常满意" => Some("满意"),
+        "基本满意" | "比较满意" => Some("基本满意"),
+        "不满意" => Some("不满意"),
+        _ => None,
+    }
+}
+
+/// GB 32100 (统一社会信用代码) check: 18 characters from the code set, the
+/// last one the check character. Written here because no maintained crate
+/// implements this Chinese standard.
+pub fn uscc_is_valid(code: &str) -> bool {
+    const CHARSET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let bytes = code.as_bytes();
+    if bytes.len() != 18 {
+        return false;
+    }
+    let mut sum = 0u32;
+    for (i, b) in bytes[..17].iter().enumerate() {
+        match CHARSET.iter().position(|c| c == b) {
+            Some(v) => sum += v as u32 * WEIGHTS[i],
+            None => return false,
+        }
+    }
+    let check = (31 - sum % 31) % 31;
+    CHARSET.get(check as usize) == Some(&bytes[17])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn numbers_in_every_written_form() {
+        assert_eq!(parse_number_text("1,234.5"), Number::Value(1234.5, None));
+        assert_eq!(parse_number_text("１２３４"), Number::Value(1234.0, None));
+        assert_eq!(parse_number_text("１，２３４．５"), Number::Value(1234.5, None));
+        assert_eq!(parse_number_text(" 12.3万元 "), Number::Value(12.3, Some(1.0)));
+        assert_eq!(parse_number_text("1.5亿元"), Number::Value(1.5, Some(10_000.0)));
+        assert_eq!(parse_number_text("12.5%"), Number::Value(12.5, None));
+        assert_eq!(parse_number_text("－3.2"), Number::Value(-3.2, None));
+        assert_eq!(parse_number_text("+3.2"), Number::Value(3.2, None));
+        for missing in ["", " ", "-", "—", "/", "－", "无", "　"] {
+            assert_eq!(parse_number_text(missing), Number::Missing, "{missing:?}");
+        }
+        for bad in ["待定", "NaN", "inf", "1e5", "1.2.3", "约100", "#DIV/0!"] {
+            assert_eq!(parse_number_text(bad), Number::Invalid, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dates_in_every_written_form() {
+        for s in ["2023-03-05", "2023/3/5", "2023.3.5", "2023年3月5日", "20230305", "2023-03-05 09:30:00", "2023-03-05T09:30", "２０２３年３月５日", "2023年 3月 5日"] {
+            assert_eq!(parse_date_text(s), Some(d(2023, 3, 5)), "{s}");
+        }
+        for s in ["三月上旬", "2023-03", "2023/13/1", "3/5/2023", "2023-3/5", "12345"] {
+            assert_eq!(parse_date_text(s), None, "{s}");
+        }
+        // 44990 is 2023-03-05 in Excel's 1900 system.
+        assert_eq!(cell_date(&Cv::Num(44990.0)), DateValue::Value(d(2023, 3, 5)));
+        assert_eq!(cell_date(&Cv::Text("44990")), DateValue::Value(d(2023, 3, 5)));
+        assert_eq!(cell_date(&Cv::Num(20230305.0)), DateValue::Value(d(2023, 3, 5)));
+        assert_eq!(cell_date(&Cv::Date(44990.0, None)), DateValue::Value(d(2023, 3, 5)));
+        assert_eq!(cell_date(&Cv::Text("—")), DateValue::Missing);
+        assert_eq!(cell_date(&Cv::Text("待定")), DateValue::Invalid);
+        assert_eq!(date_to_serial(d(2023, 3, 5)), 44990.0);
+    }
+
+    #[test]
+    fn uscc_check_character() {
+        // 91350100M000100Y43 is the worked example of GB 32100-2015.
+        assert!(uscc_is_valid("91350100M000100Y43"));
+        assert!(!uscc_is_valid("91350100M000100Y44"));
+        assert!(!uscc_is_valid("91350100M000100Y4"));
+        assert!(!uscc_is_valid("91350100M000100I43"));
+    }
+
+    #[test]
+    fn folds() {
+        assert_eq!(fold_project_status("續建"), Some("在建"));
+        assert_eq!(fold_project_status("竣工投产"), Some("投产"));
+        assert_eq!(fold_project_status("缓建"), Some("停建"));
+        assert_eq!(fold_project_status("不知道"), None);
+        assert_eq!(fold_category("融资难"), ("融资", true));
+        assert_eq!(fold_category("其它"), ("其他", true));
+        assert_eq!(fold_category("家长里短"), ("其他", false));
+        assert_eq!(fold_tier("市领导办"), Some("领导办"));
+        assert_eq!(fold_tier("重大"), Some("领导办"));
+        assert_eq!(fold_problem_status("未办结"), Some("in_progress"));
+        assert_eq!(fold_problem_status("已办结"), Some("resolved"));
+        assert_eq!(fold_problem_status("暂不具备条件"), Some("unresolvable"));
+        assert_eq!(fold_satisfaction("基本满意"), Some("基本满意"));
+        assert_eq!(normalize_label(" 白水鎮 "), "白水镇");
+    }
+}

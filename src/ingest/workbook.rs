@@ -1,0 +1,379 @@
+//! Reading one file: every workbook format through calamine, and CSV.
+//!
+//! The reader's job is to hand each sheet's rows, in order, to a
+//! [`SheetProcessor`] as borrowed cells. xlsx and xlsb sheets are streamed
+//! with calamine's cell readers (a dense `Range` costs ~71 bytes a cell, too
+//! much at province scale); xls and ods come as ranges because calamine
+//! decodes them whole. CSV is decoded with encoding_rs after chardetng has
+//! guessed the encoding (UTF-8 with or without BOM, or GB18030/GBK).
+
+use super::sheet::{SheetInput, SheetProcessor, SheetResult};
+use super::values::Cv;
+use crate::quality::SheetReport;
+use calamine::{Data, DataRef, ExcelDateTime, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use std::io::Cursor;
+use std::ops::ControlFlow;
+
+/// Columns beyond this are ignored: no ledger is this wide, and a stray
+/// cell at XFD1 must not make every row a 16,384-cell vector.
+pub const MAX_COLUMNS: u32 = 512;
+
+/// What reading a file produced: one result per sheet, or why it failed.
+pub enum FileContent {
+    Sheets(Vec<SheetResult>),
+    Unreadable(String),
+}
+
+fn date_cv(dt: &ExcelDateTime) -> Cv<'static> {
+    if dt.is_datetime() {
+        Cv::Date(dt.as_f64(), dt.as_datetime().map(|x| x.date()))
+    } else {
+        // A duration is a number of days, not a date.
+        Cv::Num(dt.as_f64())
+    }
+}
+
+fn cv_of_data(d: &Data) -> Cv<'_> {
+    match d {
+        Data::Int(i) => Cv::Num(*i as f64),
+        Data::Float(f) => Cv::Num(*f),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cv::Text(s),
+        Data::Bool(b) => Cv::Bool(*b),
+        Data::DateTime(dt) => date_cv(dt),
+        Data::Error(e) => Cv::Error(e.clone()),
+        Data::Empty => Cv::Empty,
+    }
+}
+
+fn cv_of_ref<'a>(d: &'a DataRef<'_>) -> Cv<'a> {
+    match d {
+        DataRef::Int(i) => Cv::Num(*i as f64),
+        DataRef::Float(f) => Cv::Num(*f),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cv::Text(s),
+        DataRef::SharedString(s) => Cv::Text(s),
+        DataRef::Bool(b) => Cv::Bool(*b),
+        DataRef::DateTime(dt) => date_cv(dt),
+        DataRef::Error(e) => Cv::Error(e.clone()),
+        DataRef::Empty => Cv::Empty,
+    }
+}
+
+/// Sheets of a workbook: name, visibility and whether it holds cells.
+struct SheetMeta {
+    name: String,
+    hidden: bool,
+    typ: SheetType,
+}
+
+fn metas(sheets: &[calamine::Sheet]) -> Vec<SheetMeta> {
+    sheets
+        .iter()
+        .map(|s| SheetMeta { name: s.name.clone(), hidden: !matches!(s.visible, SheetVisible::Visible), typ: s.typ })
+        .collect()
+}
+
+fn skipped(meta: &SheetMeta, reason: &str) -> SheetResult {
+    SheetResult { report: SheetReport::skipped(&meta.name, meta.hidden, reason), issues: Vec::new(), frame: None }
+}
+
+fn non_worksheet_reason(typ: SheetType) -> Option<&'static str> {
+    match typ {
+        SheetType::WorkSheet => None,
+        SheetType::ChartSheet => Some("图表页，不含数据"),
+        SheetType::DialogSheet => Some("对话框页，不含数据"),
+        SheetType::MacroSheet => Some("宏表页，不含数据"),
+        SheetType::Vba => Some("VBA 模块，不含数据"),
+    }
+}
+
+fn dims(d: &calamine::Dimensions) -> (u32, u32, u32, u32) {
+    (d.start.0, d.start.1, d.end.0, d.end.1)
+}
+
+/// Streams a calamine cell reader into a processor, one row at a time.
+macro_rules! stream_cells {
+    ($reader:expr, $proc:expr) => {{
+        let mut row_buf: Vec<DataRef<'_>> = Vec::new();
+        let mut current: Option<u32> = None;
+        let mut error: Option<String> = None;
+        loop {
+            let next = match $reader.next_cell() {
+                Ok(c) => c,
+                Err(e) => {
+                    error = Some(e.to_string());
+                    None
+                }
+            };
+            let pos = next.as_ref().map(|c| c.get_position());
+            if current.is_some() && pos.map(|p| p.0) != current {
+                let cvs: Vec<Cv<'_>> = row_buf.iter().map(cv_of_ref).collect();
+                let flow = $proc.push_row(current.unwrap_or(0), &cvs);
+                drop(cvs);
+                row_buf.clear();
+                if flow.is_break() {
+                    break;
+                }
+            }
+            let Some(cell) = next else { break };
+            let (r, c) = cell.get_position();
+            current = Some(r);
+            if c >= MAX_COLUMNS {
+                continue;
+            }
+            if row_buf.len() <= c as usize {
+                row_buf.resize(c as usize + 1, DataRef::Empty);
+            }
+            row_buf[c as usize] = cell.get_value().clone();
+        }
+        error
+    }};
+}
+
+fn push_range(range: &calamine::Range<Data>, proc: &mut SheetProcessor<'_>) {
+    let Some((r0, c0)) = range.start() else { return };
+    if c0 >= MAX_COLUMNS {
+        return;
+    }
+    let width = range.width().min((MAX_COLUMNS - c0) as usize);
+    let mut cvs: Vec<Cv<'_>> = Vec::with_capacity(c0 as usize + width);
+    for (i, row) in range.rows().enumerate() {
+        if row.iter().all(|d| matches!(d, Data::Empty)) {
+            continue;
+        }
+        cvs.clear();
+        cvs.resize(c0 as usize, Cv::Empty);
+        cvs.extend(row.iter().take(width).map(cv_of_data));
+        if proc.push_row(r0 + i as u32, &cvs).is_break() {
+            break;
+        }
+    }
+}
+
+fn sheet_input<'a>(file: &'a str, meta: &'a SheetMeta, merges: Vec<(u32, u32, u32, u32)>) -> SheetInput<'a> {
+    SheetInput { file, sheet: &meta.name, hidden: meta.hidden, merges }
+}
+
+fn read_error_result(meta: &SheetMeta, kind: &str, err: impl std::fmt::Display) -> SheetResult {
+    skipped(meta, &format!("{kind}工作表无法读取：{err}"))
+}
+
+/// Reads a workbook from its bytes. The format is chosen by extension, and
+/// by content when the extension lies (an xls saved as .xlsx).
+pub fn read_workbook(file: &str, ext: &str, bytes: &[u8]) -> FileContent {
+    let cursor = Cursor::new(bytes);
+    let first = match ext {
+        "xlsx" | "xlsm" => read_xlsx(file, cursor.clone()),
+        "xlsb" => read_xlsb(file, cursor.clone()),
+        "xls" => read_xls(file, cursor.clone()),
+        "ods" => read_ods(file, cursor.clone()),
+        _ => Err(String::from("未知格式")),
+    };
+    match first {
+        Ok(results) => FileContent::Sheets(results),
+        Err(first_err) => {
+            // Try the other formats before giving up on the file.
+            for (other, f) in [
+                ("xlsx", read_xlsx as fn(&str, Cursor<&[u8]>) -> Result<Vec<SheetResult>, String>),
+                ("xls", read_xls),
+                ("xlsb", read_xlsb),
+                ("ods", read_ods),
+            ] {
+                if other == ext || (other == "xlsx" && ext == "xlsm") {
+                    continue;
+                }
+                if let Ok(results) = f(file, cursor.clone()) {
+                    return FileContent::Sheets(results);
+                }
+            }
+            FileContent::Unreadable(first_err)
+        }
+    }
+}
+
+fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsxError| e.to_string())?;
+    let metas = metas(book.sheets_metadata());
+    let mut out = Vec::with_capacity(metas.len());
+    for meta in &metas {
+        if let Some(reason) = non_worksheet_reason(meta.typ) {
+            out.push(skipped(meta, reason));
+            continue;
+        }
+        let merges = match book.merge_cells_by_sheet_name(&meta.name) {
+            Ok(m) => m.iter().map(dims).collect(),
+            Err(e) => {
+                out.push(read_error_result(meta, "", e));
+                continue;
+            }
+        };
+        let mut proc = SheetProcessor::new(sheet_input(file, meta, merges));
+        let error = match book.worksheet_cells_reader(&meta.name) {
+            Ok(mut reader) => stream_cells!(reader, proc),
+            Err(e) => Some(e.to_string()),
+        };
+        out.push(finish_with_error(proc, meta, error));
+    }
+    Ok(out)
+}
+
+fn read_xlsb(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
+    let mut book: Xlsb<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsbError| e.to_string())?;
+    let metas = metas(book.sheets_metadata());
+    let mut out = Vec::with_capacity(metas.len());
+    for meta in &metas {
+        if let Some(reason) = non_worksheet_reason(meta.typ) {
+            out.push(skipped(meta, reason));
+            continue;
+        }
+        // calamine exposes no merged regions for xlsb; labels are read as written.
+        let mut proc = SheetProcessor::new(sheet_input(file, meta, Vec::new()));
+        let error = match book.worksheet_cells_reader(&meta.name) {
+            Ok(mut reader) => stream_cells!(reader, proc),
+            Err(e) => Some(e.to_string()),
+        };
+        out.push(finish_with_error(proc, meta, error));
+    }
+    Ok(out)
+}
+
+fn read_xls(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
+    if let Some((rows, cols)) = super::xls_guard::oversized_sheet(cursor.get_ref()) {
+        return Err(format!(
+            "工作表范围过大（{rows} 行 × {cols} 列，超过 {} 个单元格），为防止内存耗尽未读取",
+            super::xls_guard::MAX_DENSE_CELLS
+        ));
+    }
+    let mut book: Xls<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsError| e.to_string())?;
+    let metas = metas(book.sheets_metadata());
+    let mut out = Vec::with_capacity(metas.len());
+    for meta in &metas {
+        if let Some(reason) = non_worksheet_reason(meta.typ) {
+            out.push(skipped(meta, reason));
+            continue;
+        }
+        let merges = book.merge_cells_by_sheet_name(&meta.name).map(|m| m.iter().map(dims).collect()).unwrap_or_default();
+        match book.worksheet_range(&meta.name) {
+            Ok(range) => {
+                let mut proc = SheetProcessor::new(sheet_input(file, meta, merges));
+                push_range(&range, &mut proc);
+                out.push(proc.finish());
+            }
+            Err(e) => out.push(read_error_result(meta, "", e)),
+        }
+    }
+    Ok(out)
+}
+
+fn read_ods(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
+    let mut book: Ods<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::OdsError| e.to_string())?;
+    let metas = metas(book.sheets_metadata());
+    let mut out = Vec::with_capacity(metas.len());
+    for meta in &metas {
+        match book.worksheet_range(&meta.name) {
+            Ok(range) => {
+                let mut proc = SheetProcessor::new(sheet_input(file, meta, Vec::new()));
+                push_range(&range, &mut proc);
+                out.push(proc.finish());
+            }
+            Err(e) => out.push(read_error_result(meta, "", e)),
+        }
+    }
+    Ok(out)
+}
+
+fn finish_with_error(proc: SheetProcessor<'_>, meta: &SheetMeta, error: Option<String>) -> SheetResult {
+    let mut result = proc.finish();
+    if let Some(e) = error {
+        // Rows read before the damage are kept; the rest of the sheet is not.
+        result.issues.push(crate::quality::Issue {
+            severity: crate::quality::Severity::Error,
+            file: String::new(),
+            sheet: Some(meta.name.clone()),
+            cell: None,
+            column: None,
+            value: None,
+            message: format!("工作表数据损坏，读到中途停止：{e}"),
+        });
+    }
+    result
+}
+
+/// Decodes a CSV file's bytes: UTF-8 (BOM or not), else the encoding
+/// chardetng guesses (GB18030/GBK for Chinese offices).
+pub fn decode_csv(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)");
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_string(), "UTF-8");
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let encoding = detector.guess(Some(b"cn"), true);
+    let (text, _, _) = encoding.decode(bytes);
+    (text.into_owned(), encoding.name())
+}
+
+pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
+    let (text, _encoding) = decode_csv(bytes);
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let meta = SheetMeta { name: sheet_name.to_string(), hidden: false, typ: SheetType::WorkSheet };
+    let mut proc = SheetProcessor::new(sheet_input(file, &meta, Vec::new()));
+    let mut record = csv::StringRecord::new();
+    let mut row = 0u32;
+    let mut error = None;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                let cvs: Vec<Cv<'_>> = record
+                    .iter()
+                    .take(MAX_COLUMNS as usize)
+                    .map(|f| if f.trim().is_empty() { Cv::Empty } else { Cv::Text(f) })
+                    .collect();
+                if cvs.iter().any(|c| !c.is_empty()) && proc.push_row(row, &cvs) == ControlFlow::Break(()) {
+                    break;
+                }
+                row += 1;
+            }
+            Ok(false) => break,
+            Err(e) => {
+                error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    FileContent::Sheets(vec![finish_with_error(proc, &meta, error)])
+}
+
+/// Comma unless the first lines have more tabs or semicolons.
+fn sniff_delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(10).collect();
+    let count = |c: char| head.matches(c).count();
+    let (commas, tabs, semis) = (count(','), count('\t'), count(';'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_encodings() {
+        let text = "项目名称,所属地区\n甲,白水镇\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let (decoded, enc) = decode_csv(&gbk);
+        assert_eq!(decoded, text);
+        assert!(enc == "GBK" || enc == "gb18030", "{enc}");
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode_csv(&bom).0, text);
+        assert_eq!(decode_csv(text.as_bytes()).0, text);
+    }
+}

@@ -1,0 +1,15 @@
+//! statbrief: a folder of monthly statistics ledgers (台账) in, a checked
+//! quarterly briefing out.
+//!
+//! Data flows one way: [`ingest`] reads and validates every ledger into four
+//! normalised polars tables plus a [`quality::DataQuality`] report; later
+//! stages compute the statistics and render the outputs from them.
+
+pub mod app;
+pub mod error;
+pub mod ingest;
+pub mod quality;
+pub mod report;
+pub mod sample;
+
+pub use error::Error;

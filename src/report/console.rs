@@ -1,0 +1,95 @@
+//! The terminal report of `statbrief check`: a per-sheet accounting table,
+//! then the issues grouped by file, written for a clerk who has to fix the
+//! ledgers. Chinese text is two columns wide in a terminal, so padding is
+//! measured with `unicode-width`, not character counts.
+
+use crate::quality::{DataQuality, Severity};
+use std::fmt::Write;
+use unicode_width::UnicodeWidthStr;
+
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
+fn kind_name(k: Option<crate::quality::Kind>) -> &'static str {
+    k.map(|k| k.chinese()).unwrap_or("—")
+}
+
+/// Renders the data-quality report as text.
+pub fn render_check(q: &DataQuality) -> String {
+    let mut out = String::new();
+    let header = format!(
+        "{}{}{}{:>7}{:>7}{:>6}{:>8}{:>6}  {}",
+        pad("工作表", 28),
+        pad("类型", 14),
+        pad("报告期", 9),
+        "行数",
+        "接收",
+        "空行",
+        "合计行",
+        "拒收",
+        "说明"
+    );
+    let _ = writeln!(out, "{header}");
+    let (mut rows, mut accepted, mut blank, mut totals, mut rejected) = (0, 0, 0, 0, 0);
+    for f in &q.files {
+        let _ = writeln!(out, "{}", f.path);
+        if let Some(e) = &f.error {
+            let _ = writeln!(out, "  ✗ {e}");
+            continue;
+        }
+        for s in &f.sheets {
+            let mut name = s.sheet.clone();
+            if s.hidden {
+                name.push_str("（隐藏）");
+            }
+            let note = match &s.skipped_reason {
+                Some(r) => format!("未读取：{r}"),
+                None if !s.ignored_columns.is_empty() => format!("未用列：{}", s.ignored_columns.join("、")),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {}{}{}{:>6}{:>6}{:>6}{:>6}{:>6}  {}",
+                pad(&name, 26),
+                pad(kind_name(s.kind), 14),
+                pad(s.period.as_deref().unwrap_or("—"), 9),
+                s.rows,
+                s.accepted,
+                s.blank,
+                s.total_rows,
+                s.rejected,
+                note
+            );
+            rows += s.rows;
+            accepted += s.accepted;
+            blank += s.blank;
+            totals += s.total_rows;
+            rejected += s.rejected;
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n共 {} 个文件：数据行 {rows}，接收 {accepted}，空行 {blank}，合计行 {totals}，拒收 {rejected}。",
+        q.files.len()
+    );
+    let (e, w, i) = (q.count(Severity::Error), q.count(Severity::Warning), q.count(Severity::Info));
+    let _ = writeln!(out, "\n问题清单：错误 {e} 条，警告 {w} 条，提示 {i} 条");
+    let mut current_file: Option<&str> = None;
+    for issue in &q.issues {
+        if current_file != Some(issue.file.as_str()) {
+            let _ = writeln!(out, "{}", issue.file);
+            current_file = Some(&issue.file);
+        }
+        let place = match (&issue.sheet, &issue.cell) {
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            (Some(s), None) => s.clone(),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  [{}] {} {}", issue.severity.chinese(), place, issue.message);
+    }
+    out
+}
