@@ -2,7 +2,9 @@
 //! arguments. Kept out of `main.rs` so tests can run a command without a
 //! process and so the binary stays a thin shell.
 
+use crate::config::Config;
 use crate::error::Error;
+use crate::stats::{self, AsOf};
 use crate::ingest::{self, Ingested};
 use crate::report;
 use std::path::PathBuf;
@@ -48,4 +50,36 @@ fn outcome(stdout: String, ingested: &Ingested, strict: bool) -> Outcome {
         return Outcome { stdout, stderr: Some(format!("--strict：有 {rejected} 行被拒收")), exit_code: 1 };
     }
     Outcome { stdout, stderr: None, exit_code: 0 }
+}
+
+pub struct RunOptions {
+    pub input: PathBuf,
+    pub out: PathBuf,
+    pub period: Option<String>,
+    pub config: Option<PathBuf>,
+    pub strict: bool,
+}
+
+/// `statbrief run`: ingest, compute every figure, write the outputs.
+pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
+    // Usage errors first, before any work.
+    let as_of_arg = opts.period.as_deref().map(AsOf::parse).transpose()?;
+    let config = Config::load(opts.config.as_deref(), &opts.input)?;
+    let ingested = ingest::ingest(&opts.input)?;
+    if !ingested.has_ledger() {
+        return Err(Error::Input(format!(
+            "{} 中没有可用的台账工作表；运行 statbrief check --input {} 查看各文件的原因",
+            opts.input.display(),
+            opts.input.display()
+        )));
+    }
+    let as_of = match as_of_arg.or_else(|| stats::default_as_of(&ingested)) {
+        Some(a) => a,
+        None => return Err(Error::Input("重点项目和经济指标台账中都没有报告期，无法确定统计截止月份；请用 --period 指定".into())),
+    };
+    let report = stats::compute(&ingested, as_of, &config)?;
+    report::json::write_metrics(&report, &opts.out)?;
+    report::tidy::write_tidy(&ingested.ledgers, &opts.out.join("data"))?;
+    let stdout = report::console::render_summary(&report, &opts.out);
+    Ok(outcome(stdout, &ingested, opts.strict))
 }

@@ -6,10 +6,13 @@
 //! stages compute the statistics and render the outputs from them.
 
 pub mod app;
+pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod model;
 pub mod quality;
 pub mod report;
 pub mod sample;
+pub mod stats;
 
 pub use error::Error;

@@ -32,6 +32,24 @@ enum Command {
         #[arg(long)]
         tidy: Option<PathBuf>,
     },
+    /// Ingest, compute every figure and write the outputs into --out.
+    Run {
+        /// Folder of ledgers (read recursively).
+        #[arg(long)]
+        input: PathBuf,
+        /// As-of period: 2023Q1, 2023H1, 2023-05 or 2023 (default: the latest found).
+        #[arg(long)]
+        period: Option<String>,
+        /// Output folder (created; files in it are replaced).
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// statbrief.toml (default: the one in the input folder, if any).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Exit with status 1 when any row was rejected.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Write a fictional county's ledgers (the sample data set).
     Sample {
         #[arg(long, default_value = "sample_data")]
@@ -46,6 +64,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { input, json, strict, tidy } => app::check(&app::CheckOptions { input, json, strict, tidy }),
+        Command::Run { input, period, out, config, strict } => app::run(&app::RunOptions { input, out, period, config, strict }),
         Command::Sample { out, scale } => statbrief::sample::generate(&out, scale)
             .map(|_| app::Outcome { stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0 })
             .map_err(|e| statbrief::Error::Output(e.to_string())),

@@ -93,3 +93,59 @@ pub fn render_check(q: &DataQuality) -> String {
     }
     out
 }
+
+fn amount(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.abs() >= 10_000.0 => format!("{:.2}亿元", x / 10_000.0),
+        Some(x) => format!("{x:.2}万元"),
+        None => "—".into(),
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+/// The short terminal summary of `statbrief run`.
+pub fn render_summary(r: &crate::model::Report, out: &std::path::Path) -> String {
+    let mut s = String::new();
+    let p = &r.projects.total;
+    let v = &r.visits;
+    let _ = writeln!(s, "统计截止：{}年1—{}月（{}）", r.year, r.month, r.as_of);
+    let _ = writeln!(
+        s,
+        "重点项目：{} 个，年度计划 {}，完成 {}，完成率 {}（时序进度 {:.1}%），新开工 {} 个",
+        p.count,
+        amount(p.plan),
+        amount(p.done),
+        percent(p.completion_rate),
+        p.time_progress,
+        p.new_starts
+    );
+    let wholes: Vec<String> = r
+        .indicators
+        .iter()
+        .filter(|i| i.region == crate::stats::indicators::WHOLE)
+        .map(|i| format!("{} 增长 {}", i.indicator, percent(i.growth)))
+        .collect();
+    let _ = writeln!(s, "经济指标：{}", if wholes.is_empty() { "—".to_string() } else { wholes.join("；") });
+    let _ = writeln!(
+        s,
+        "走访问题：走访 {} 次，问题 {} 个，解决 {} 个，解决率 {}，逾期 {} 个",
+        v.visits,
+        v.problems,
+        v.resolved,
+        percent(v.resolution_rate),
+        v.overdue_count
+    );
+    let q = &r.data_quality;
+    let _ = writeln!(
+        s,
+        "数据质量：拒收 {} 行，错误 {} 条，警告 {} 条（详见 metrics.json 的 data_quality）",
+        q.rejected_rows(),
+        q.count(Severity::Error),
+        q.count(Severity::Warning)
+    );
+    let _ = writeln!(s, "已写出：{}", out.join("metrics.json").display());
+    s
+}

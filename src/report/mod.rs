@@ -2,4 +2,19 @@
 //! (or the terminal). Nothing here computes a figure.
 
 pub mod console;
+pub mod json;
 pub mod tidy;
+
+use crate::error::Error;
+use std::path::Path;
+
+/// Writes a file so that a reader never sees half of it: into a temporary
+/// file beside it, then renamed over the old one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("{}：{e}", dir.display())))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::Output(format!("{}：{e}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::Output(format!("{}：{e}", path.display())))
+}

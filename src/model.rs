@@ -1,0 +1,191 @@
+//! The `Report`: every figure of SPEC §2, as `metrics.json` has them.
+//!
+//! This is the only input of every renderer, so it carries the figures
+//! exactly as computed (never rounded: rounding is for display) and `None`
+//! wherever a figure cannot be computed — serialised as `null`, never 0 or
+//! NaN. Field names are the stable keys documented in `docs/metrics.md`.
+
+use crate::quality::DataQuality;
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `YYYY-MM`, the as-of month.
+    pub as_of: String,
+    pub year: i32,
+    pub month: u32,
+    pub office: String,
+    pub title: String,
+    pub projects: ProjectsReport,
+    pub indicators: Vec<IndicatorFigures>,
+    pub visits: VisitsReport,
+    pub data_quality: DataQuality,
+}
+
+/// Figures of a set of projects (the whole, or one group).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProjectFigures {
+    pub count: i64,
+    /// Σ plan_year, 万元.
+    pub plan: Option<f64>,
+    /// Σ done_ytd, 万元.
+    pub done: Option<f64>,
+    /// done / plan × 100.
+    pub completion_rate: Option<f64>,
+    /// M / 12 × 100.
+    pub time_progress: f64,
+    /// green / yellow / red.
+    pub flag: Option<String>,
+    pub new_starts: i64,
+    pub started: i64,
+    pub started_rate: Option<f64>,
+    /// `年度投资` target, 万元.
+    pub target: Option<f64>,
+    pub target_completion_rate: Option<f64>,
+    /// `新开工项目` target (count).
+    pub new_start_target: Option<f64>,
+    pub new_start_target_rate: Option<f64>,
+}
+
+/// A group item: its label under the group's field name, its rank, and figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grouped<T> {
+    /// `region`, `chain`, `leader`, `level`, `category`, `tier`, `cadre_unit`.
+    pub key: &'static str,
+    pub label: String,
+    pub rank: Option<i64>,
+    pub figures: T,
+}
+
+impl<T: Serialize> Serialize for Grouped<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut map = serde_json::Map::new();
+        map.insert(self.key.to_string(), serde_json::Value::String(self.label.clone()));
+        let figures = serde_json::to_value(&self.figures).map_err(S::Error::custom)?;
+        if let serde_json::Value::Object(fields) = figures {
+            map.extend(fields);
+        }
+        map.insert("rank".into(), self.rank.map(serde_json::Value::from).unwrap_or(serde_json::Value::Null));
+        map.serialize(serializer)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProjectsReport {
+    /// The month of the projects sheet used (`YYYY-MM`); differs from
+    /// `as_of` when the as-of month had no projects sheet.
+    pub source_period: Option<String>,
+    pub total: ProjectFigures,
+    pub by_region: Vec<Grouped<ProjectFigures>>,
+    pub by_chain: Vec<Grouped<ProjectFigures>>,
+    pub by_leader: Vec<Grouped<ProjectFigures>>,
+    pub by_level: Vec<Grouped<ProjectFigures>>,
+    pub monthly: Vec<MonthlyDone>,
+    /// One row per project of the sheet used, for the workbook's project table.
+    pub items: Vec<ProjectItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthlyDone {
+    pub month: u32,
+    /// Σ done_ytd of that month's sheet, 万元.
+    pub done: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectItem {
+    pub project_id: Option<String>,
+    pub name: String,
+    pub region: String,
+    pub chain: Option<String>,
+    pub level: Option<String>,
+    pub leader: Option<String>,
+    pub plan: Option<f64>,
+    pub done: Option<f64>,
+    pub completion_rate: Option<f64>,
+    pub flag: Option<String>,
+    pub status: Option<String>,
+    pub start_date: Option<String>,
+    pub source_file: String,
+    pub sheet: String,
+    pub row: i32,
+}
+
+/// One indicator in one region, or its whole (`region` = `全部`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IndicatorFigures {
+    pub indicator: String,
+    pub region: String,
+    pub unit: Option<String>,
+    pub ytd: Option<f64>,
+    pub ytd_ly: Option<f64>,
+    /// (ytd / ytd_ly − 1) × 100, else the reported growth.
+    pub growth: Option<f64>,
+    pub month: Option<f64>,
+    pub month_prev: Option<f64>,
+    pub mom: Option<f64>,
+    pub rank: Option<i64>,
+    /// 拉动, percentage points.
+    pub contribution_pp: Option<f64>,
+    /// 贡献率, %.
+    pub contribution_share: Option<f64>,
+    pub target_growth: Option<f64>,
+    pub gap_pp: Option<f64>,
+    pub target: Option<f64>,
+    pub target_completion_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProblemFigures {
+    pub problems: i64,
+    pub resolved: i64,
+    pub in_progress: i64,
+    pub unresolvable: i64,
+    pub resolution_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VisitsReport {
+    pub visits: i64,
+    pub enterprises: i64,
+    pub cadres: i64,
+    pub problems: i64,
+    pub resolved: i64,
+    pub in_progress: i64,
+    pub unresolvable: i64,
+    pub resolution_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+    pub median_days: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub overdue_count: i64,
+    /// `问题解决率` target, %.
+    pub resolution_target: Option<f64>,
+    /// `企业满意率` target, %.
+    pub satisfaction_target: Option<f64>,
+    pub by_category: Vec<Grouped<ProblemFigures>>,
+    pub by_tier: Vec<Grouped<ProblemFigures>>,
+    pub by_region: Vec<Grouped<ProblemFigures>>,
+    pub by_unit: Vec<Grouped<ProblemFigures>>,
+    pub overdue: Vec<Overdue>,
+    pub monthly: Vec<VisitsMonth>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overdue {
+    pub enterprise: String,
+    pub problem: String,
+    pub region: Option<String>,
+    pub cadre_unit: Option<String>,
+    pub deadline: String,
+    pub days_overdue: i64,
+    pub colour: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VisitsMonth {
+    pub month: u32,
+    pub visits: i64,
+    pub problems: i64,
+    pub resolved: i64,
+}
