@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod config;
+pub mod definitions;
 pub mod error;
 pub mod ingest;
 pub mod model;
