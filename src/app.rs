@@ -57,6 +57,7 @@ pub struct RunOptions {
     pub out: PathBuf,
     pub period: Option<String>,
     pub config: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
     pub strict: bool,
 }
 
@@ -78,8 +79,29 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         None => return Err(Error::Input("重点项目和经济指标台账中都没有报告期，无法确定统计截止月份；请用 --period 指定".into())),
     };
     let report = stats::compute(&ingested, as_of, &config)?;
-    report::json::write_metrics(&report, &opts.out)?;
+    // Everything is rendered in memory first: a failure leaves no partial output.
+    let metrics = report::json::to_json(&report)?;
+    let workbook = report::xlsx::render_workbook(&report);
+    let html = report::html::render_briefing(&report, opts.templates.as_deref());
+    let article = report::article::render_article(&report, opts.templates.as_deref());
+    report::write_atomic(&opts.out.join("metrics.json"), metrics.as_bytes())?;
+    // Renderers still being built report themselves instead of failing the run.
+    let mut notes = Vec::new();
+    for (name, bytes) in [
+        ("briefing.xlsx", workbook),
+        ("briefing.html", html.map(String::into_bytes)),
+        ("article.md", article.map(String::into_bytes)),
+    ] {
+        match bytes {
+            Ok(b) => report::write_atomic(&opts.out.join(name), &b)?,
+            Err(Error::Internal(msg)) if msg.contains("not implemented") => notes.push(msg),
+            Err(e) => return Err(e),
+        }
+    }
     report::tidy::write_tidy(&ingested.ledgers, &opts.out.join("data"))?;
-    let stdout = report::console::render_summary(&report, &opts.out);
+    let mut stdout = report::console::render_summary(&report, &opts.out);
+    for n in notes {
+        stdout.push_str(&format!("（{n}）\n"));
+    }
     Ok(outcome(stdout, &ingested, opts.strict))
 }

@@ -46,6 +46,9 @@ enum Command {
         /// statbrief.toml (default: the one in the input folder, if any).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Folder of templates overriding the built-in ones, one file at a time.
+        #[arg(long)]
+        templates: Option<PathBuf>,
         /// Exit with status 1 when any row was rejected.
         #[arg(long)]
         strict: bool,
@@ -64,7 +67,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { input, json, strict, tidy } => app::check(&app::CheckOptions { input, json, strict, tidy }),
-        Command::Run { input, period, out, config, strict } => app::run(&app::RunOptions { input, out, period, config, strict }),
+        Command::Run { input, period, out, config, templates, strict } => {
+            app::run(&app::RunOptions { input, out, period, config, templates, strict })
+        }
         Command::Sample { out, scale } => statbrief::sample::generate(&out, scale)
             .map(|_| app::Outcome { stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0 })
             .map_err(|e| statbrief::Error::Output(e.to_string())),

@@ -1,9 +1,12 @@
 //! Renderers: each output is one module that reads the model and writes a file
 //! (or the terminal). Nothing here computes a figure.
 
+pub mod article;
 pub mod console;
+pub mod html;
 pub mod json;
 pub mod tidy;
+pub mod xlsx;
 
 use crate::error::Error;
 use std::path::Path;
