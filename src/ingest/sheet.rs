@@ -98,6 +98,13 @@ pub fn is_end_marker(text: &str) -> bool {
 /// True when a label marks a total row (SPEC §1.2). `全县` and the like count
 /// only alone or followed by a total word, so `全县农村公路提升工程` is a project.
 pub fn is_total_label(text: &str, allow_whole: bool) -> bool {
+    // Most labels are project or town names: reject them on the first
+    // character before paying for normalisation (including Traditional 總 and
+    // full-width spaces).
+    let first = text.trim_start().chars().next();
+    if !matches!(first, Some('合' | '总' | '總' | '小' | '共' | '其' | '全' | '\u{3000}')) {
+        return false;
+    }
     let t = normalize_label(text);
     if TOTAL_PREFIXES.iter().any(|p| t.starts_with(p)) {
         return true;
@@ -106,6 +113,17 @@ pub fn is_total_label(text: &str, allow_whole: bool) -> bool {
         && WHOLE_PREFIXES.iter().any(|p| {
             t.strip_prefix(p).is_some_and(|rest| rest.is_empty() || TOTAL_PREFIXES.iter().any(|q| rest.starts_with(q)) || rest.starts_with("范围"))
         })
+}
+
+/// An A1 reference formatted only when a message needs it: building the
+/// string for every cell of a million-row ledger would cost more than the
+/// parsing itself.
+struct CellRef(u32, u32);
+
+impl std::fmt::Display for CellRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&a1(self.0, self.1))
+    }
 }
 
 /// Label columns whose values are grouped on: folded to one spelling.
@@ -151,15 +169,15 @@ struct Ready {
     det: Detection,
     first_data_row: u32,
     sheet_period: Option<Period>,
+    sheet_period_text: String,
     title_indicator: Option<String>,
     /// For each mapped column: its output position and money factor.
     out_pos: Vec<Option<usize>>,
     money_factor: Vec<f64>,
-    label_cache: HashMap<(usize, String), String>,
+    label_cache: LabelCache,
     vfill: VerticalFill,
     keys: HashMap<String, u32>,
     builder: FrameBuilder,
-    first_text_col_hint: Option<u32>,
 }
 
 enum State {
@@ -175,13 +193,17 @@ pub struct SheetProcessor<'a> {
     sink: IssueSink<'a>,
     pending_blank: u64,
     used_cols: (u32, u32),
+    /// The latest row period seen, reported as the sheet's period.
+    max_period: Option<Period>,
+    /// The last data row pushed, to count the empty rows between two rows.
+    last_row: Option<u32>,
 }
 
 impl<'a> SheetProcessor<'a> {
     pub fn new(input: SheetInput<'a>) -> Self {
         let report = SheetReport { sheet: input.sheet.to_string(), hidden: input.hidden, ..Default::default() };
         let sink = IssueSink::new(input.file, None);
-        SheetProcessor { input, state: State::Buffering(Vec::new()), report, sink, pending_blank: 0, used_cols: (u32::MAX, 0) }
+        SheetProcessor { input, state: State::Buffering(Vec::new()), report, sink, pending_blank: 0, used_cols: (u32::MAX, 0), max_period: None, last_row: None }
     }
 
     /// Takes the next non-empty row (zero-based index, cells from column A).
@@ -312,25 +334,30 @@ impl<'a> SheetProcessor<'a> {
         let out_pos = det.columns.iter().map(|c| builder.position(det.defs()[c.canon].name)).collect();
         let money_factor = det.columns.iter().map(|c| header::column_money_factor(c, &det)).collect();
         let first_data_row = det.header_row + 1;
-        let first_text_col_hint = None;
         Some(Box::new(Ready {
             vfill: VerticalFill::new(&self.input.merges, first_data_row),
             det,
             first_data_row,
             sheet_period,
+            sheet_period_text: sheet_period.map(|p| p.to_string()).unwrap_or_default(),
             title_indicator,
             out_pos,
             money_factor,
-            label_cache: HashMap::new(),
+            label_cache: Vec::new(),
             keys: HashMap::new(),
             builder,
-            first_text_col_hint,
         }))
     }
 
     fn data_row(&mut self, row: u32, cells: &[Cv<'_>]) -> ControlFlow<()> {
         let State::Data(ready) = &mut self.state else { return ControlFlow::Break(()) };
         let ready: &mut Ready = ready;
+        // Rows with no cells at all never reach us: the gap is blank rows.
+        let expected_next = self.last_row.map(|r| r + 1).unwrap_or(ready.first_data_row);
+        if row > expected_next {
+            self.pending_blank += u64::from(row - expected_next);
+        }
+        self.last_row = Some(row);
         // The end of the table: a note or signature line.
         let first_text = cells.iter().find(|c| !c.is_empty());
         if let Some(Cv::Text(t)) = first_text {
@@ -374,7 +401,7 @@ impl<'a> SheetProcessor<'a> {
             let name = defs[m.canon].name;
             if matches!(name, "name" | "region" | "enterprise" | "scope") {
                 if let Some(t) = cell_of(m).text() {
-                    labels.push(Cow::Owned(t.into_owned()));
+                    labels.push(t);
                 }
             }
         }
@@ -418,7 +445,7 @@ impl<'a> SheetProcessor<'a> {
             let def: &ColDef = &defs[m.canon];
             let Some(pos) = ready.out_pos[i] else { continue };
             let cv = cell_of(m);
-            let cell = a1(row, m.sheet_col);
+            let cell = CellRef(row, m.sheet_col);
             if let Cv::Error(e) = &cv {
                 if def.required {
                     rejected.get_or_insert_with(|| issue(Severity::Error, m.sheet_col, def.name, e.to_string(), format!("{cell}为Excel错误值「{e}」（{}），该行未计入", def.label)));
@@ -535,15 +562,15 @@ impl<'a> SheetProcessor<'a> {
             }
         }
         if kind == Kind::Targets {
-            if let Some(pos) = ready.builder.position(frame::YEAR) {
-                let col_year = ready.det.columns.iter().position(|m| defs[m.canon].name == "year").and_then(|i| {
-                    let cv = cell_of(&ready.det.columns[i]);
-                    period::cell_year(&cv)
-                });
-                if let Some(y) = col_year {
-                    row_period = Some(Period::year(y));
-                }
-                let _ = pos;
+            // A target's year: its 年度 cell, else the title's or file name's year.
+            let col_year = ready
+                .det
+                .columns
+                .iter()
+                .find(|m| defs[m.canon].name == "year")
+                .and_then(|m| period::cell_year(&cell_of(m)));
+            if let Some(y) = col_year {
+                row_period = Some(Period::year(y));
             }
         }
         if row_period.is_none() && rejected.is_none() {
@@ -635,7 +662,25 @@ impl<'a> SheetProcessor<'a> {
             if let Some(key) = key {
                 if let Some(first) = ready.keys.get(&key) {
                     let shown = if kind == Kind::Projects { key.clone() } else { "同一记录".to_string() };
-                    rejected = Some(issue(Severity::Error, 0, "key", String::new(), format!("第{}行与第{}行重复（{shown}），该行未计入", row + 1, first)));
+                    // Point at the key's own cell: 项目编号 where there is one.
+                    let key_cols: &[&str] = match kind {
+                        Kind::Projects => &["project_id", "name"],
+                        Kind::Indicators => &["indicator", "region"],
+                        Kind::Visits => &["visit_id", "problem", "enterprise"],
+                        Kind::Targets => &["metric", "scope"],
+                    };
+                    let key_col = key_cols
+                        .iter()
+                        .find_map(|k| ready.det.columns.iter().find(|m| defs[m.canon].name == *k))
+                        .map(|m| (m.sheet_col, defs[m.canon].name, cell_of(m).raw()))
+                        .unwrap_or((0, "key", String::new()));
+                    rejected = Some(issue(
+                        Severity::Error,
+                        key_col.0,
+                        key_col.1,
+                        key_col.2,
+                        format!("{}与第{}行重复（{shown}），该行未计入", CellRef(row, key_col.0), first),
+                    ));
                 } else {
                     ready.keys.insert(key, row + 1);
                 }
@@ -644,9 +689,6 @@ impl<'a> SheetProcessor<'a> {
 
         self.sink.issues.extend(warnings);
         if let Some(mut rej) = rejected {
-            if rej.cell.as_deref() == Some(a1(row, 0).as_str()) && rej.column.as_deref() != Some("period") {
-                rej.cell = Some(a1(row, 0));
-            }
             if is_total {
                 // A reported total that cannot be read is only a warning: the
                 // row was never going to be counted.
@@ -667,7 +709,11 @@ impl<'a> SheetProcessor<'a> {
         out[1] = Val::Str(Cow::Borrowed(sheet));
         out[2] = Val::I32(row as i32 + 1);
         if let Some(p) = row_period {
-            out[3] = Val::Str(Cow::Owned(p.to_string()));
+            out[3] = Val::Str(if Some(p) == ready.sheet_period {
+                Cow::Borrowed(ready.sheet_period_text.as_str())
+            } else {
+                Cow::Owned(p.to_string())
+            });
             out[4] = Val::I32(p.year);
             out[5] = p.month.map(|m| Val::I32(m as i32)).unwrap_or(Val::Null);
         }
@@ -676,12 +722,11 @@ impl<'a> SheetProcessor<'a> {
         }
         ready.builder.push(&out);
         if let Some(p) = row_period {
-            let s = p.to_string();
-            if self.report.period.as_deref().is_none_or(|cur| s.as_str() > cur) {
-                self.report.period = Some(s);
+            if self.max_period.is_none_or(|cur| p > cur) {
+                self.max_period = Some(p);
+                self.report.period = Some(p.to_string());
             }
         }
-        let _ = ready.first_text_col_hint;
         ControlFlow::Continue(())
     }
 
@@ -734,26 +779,41 @@ impl<'a> SheetProcessor<'a> {
 
 /// Text of a label or free-text column. Group labels are folded (width,
 /// spaces, Traditional) once per distinct raw value; other text is trimmed.
-fn text_value<'c>(name: &str, cv: &Cv<'c>, cache: &mut HashMap<(usize, String), String>, canon: usize) -> Val<'c> {
+fn text_value<'c>(name: &str, cv: &Cv<'c>, cache: &mut LabelCache, canon: usize) -> Val<'c> {
     let Some(text) = cv.text() else { return Val::Null };
     if values::is_missing_marker(&text) {
         return Val::Null;
     }
-    if LABEL_COLUMNS.contains(&name) {
-        // Cache by raw text: folding runs a Traditional→Simplified automaton,
-        // too slow to repeat for every row of a province-scale ledger.
-        let key = (canon, text.to_string());
-        if let Some(v) = cache.get(&key) {
-            return Val::Str(Cow::Owned(v.clone()));
-        }
-        let v = normalize_label(&text);
-        if cache.len() < 50_000 {
-            cache.insert(key, v.clone());
-        }
-        return Val::Str(Cow::Owned(v));
+    if !LABEL_COLUMNS.contains(&name) {
+        return Val::Str(text);
     }
-    Val::Str(text)
+    // Folding runs NFKC and a Traditional→Simplified automaton, too slow to
+    // repeat for every row of a province-scale ledger: the result is cached
+    // per distinct raw value, and an already-clean label is not copied.
+    if cache.len() <= canon {
+        cache.resize_with(canon + 1, HashMap::new);
+    }
+    let column = &mut cache[canon];
+    let folded = match column.get(text.as_ref()) {
+        Some(f) => f.clone(),
+        None => {
+            let n = normalize_label(&text);
+            let f = (n != text.as_ref()).then_some(n);
+            if column.len() < 50_000 {
+                column.insert(text.to_string(), f.clone());
+            }
+            f
+        }
+    };
+    match folded {
+        None => Val::Str(text),
+        Some(f) => Val::Str(Cow::Owned(f)),
+    }
 }
+
+/// Folded labels by canonical column: raw text → the folded text, or None
+/// when the raw text is already in canonical form.
+type LabelCache = Vec<HashMap<String, Option<String>>>;
 
 /// A period cell that names only a month (`3`, `3月`), in the sheet's year.
 fn month_only(cv: &Cv<'_>, sheet: Option<Period>) -> Option<Period> {
