@@ -29,6 +29,12 @@ pub struct SheetInput<'a> {
     pub hidden: bool,
     /// Merged regions, zero-based and inclusive: (row0, col0, row1, col1).
     pub merges: Vec<(u32, u32, u32, u32)>,
+    /// False when `merges` has not been read yet. Reading an xlsx sheet's
+    /// merged regions costs a second pass over its XML, so a sheet is first
+    /// read without them; if the processor meets a layout that merges could
+    /// change (see [`SheetProcessor::needs_merges`]), the reader reads them
+    /// and reads the sheet again.
+    pub merges_known: bool,
 }
 
 pub struct SheetResult {
@@ -126,6 +132,33 @@ impl std::fmt::Display for CellRef {
     }
 }
 
+/// Label columns that ledgers write once for a block of rows (merged down).
+const FILL_DOWN_COLUMNS: [&str; 12] =
+    ["region", "name", "enterprise", "cadre", "cadre_unit", "chain", "leader", "level", "resp_unit", "indicator", "scope", "metric"];
+
+/// Whether merged regions could change the header found without them: empty
+/// cells inside the header row or to the right of it within the table, or
+/// more than a single title cell in the row above (a possible group row).
+fn header_may_be_merged(area: &[Vec<Option<String>>], header_row: usize, used_cols: (u32, u32)) -> bool {
+    let filled = |r: &Vec<Option<String>>| -> Vec<usize> { r.iter().enumerate().filter(|(_, c)| c.is_some()).map(|(i, _)| i).collect() };
+    let header = filled(&area[header_row]);
+    let (Some(&first), Some(&last)) = (header.first(), header.last()) else { return true };
+    if header.len() != last - first + 1 || (last as u32) < used_cols.1 || (first as u32) > used_cols.0 {
+        return true;
+    }
+    if header_row > 0 {
+        // A unit line (`单位：万元`) above the header is not a group cell.
+        let above: Vec<usize> = filled(&area[header_row - 1])
+            .into_iter()
+            .filter(|&c| area[header_row - 1][c].as_deref().is_some_and(|t| !fold_width_and_space(t).contains("单位:")))
+            .collect();
+        if above.len() > 1 || above.first().is_some_and(|&c| c != first) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Label columns whose values are grouped on: folded to one spelling.
 const LABEL_COLUMNS: [&str; 10] = ["region", "chain", "level", "leader", "resp_unit", "cadre_unit", "indicator", "unit", "scope", "metric"];
 
@@ -197,13 +230,26 @@ pub struct SheetProcessor<'a> {
     max_period: Option<Period>,
     /// The last data row pushed, to count the empty rows between two rows.
     last_row: Option<u32>,
+    needs_merges: bool,
+    /// Per mapped column: whether the previous data row had a value.
+    prev_filled: Vec<bool>,
 }
 
 impl<'a> SheetProcessor<'a> {
     pub fn new(input: SheetInput<'a>) -> Self {
         let report = SheetReport { sheet: input.sheet.to_string(), hidden: input.hidden, ..Default::default() };
         let sink = IssueSink::new(input.file, None);
-        SheetProcessor { input, state: State::Buffering(Vec::new()), report, sink, pending_blank: 0, used_cols: (u32::MAX, 0), max_period: None, last_row: None }
+        SheetProcessor { input, state: State::Buffering(Vec::new()), report, sink, pending_blank: 0, used_cols: (u32::MAX, 0), max_period: None, last_row: None, needs_merges: false, prev_filled: Vec::new() }
+    }
+
+    /// True when this pass was cut short because merged regions could change
+    /// the result: the caller must read the merges and run a new processor.
+    pub fn needs_merges(&mut self) -> bool {
+        // A sheet shorter than the header search is still buffered: decide now.
+        if matches!(self.state, State::Buffering(_)) {
+            let _ = self.detect_and_replay();
+        }
+        self.needs_merges
     }
 
     /// Takes the next non-empty row (zero-based index, cells from column A).
@@ -283,11 +329,20 @@ impl<'a> SheetProcessor<'a> {
         let groups = GroupCells { merges: &header_merges, used_cols: self.used_cols };
         let det = match header::detect(&area, &groups) {
             Ok(d) => d,
+            Err(_) if !self.input.merges_known && height > 1 => {
+                // Merged header cells might make it a ledger.
+                self.needs_merges = true;
+                return None;
+            }
             Err(e) => {
                 self.report.skipped_reason = Some(e.reason());
                 return None;
             }
         };
+        if !self.input.merges_known && header_may_be_merged(&area, det.header_row as usize, self.used_cols) {
+            self.needs_merges = true;
+            return None;
+        }
         let kind = det.kind;
         self.report.kind = Some(kind);
         self.report.header_row = Some(det.header_row + 1);
@@ -383,6 +438,24 @@ impl<'a> SheetProcessor<'a> {
             }
             cv
         };
+        if !self.input.merges_known {
+            // A label that was filled in the row above and is empty here is
+            // how a vertically merged cell looks without its merge.
+            if self.prev_filled.len() != ready.det.columns.len() {
+                self.prev_filled = vec![false; ready.det.columns.len()];
+            }
+            for (i, m) in ready.det.columns.iter().enumerate() {
+                if !FILL_DOWN_COLUMNS.contains(&defs[m.canon].name) {
+                    continue;
+                }
+                let filled = !cell_of(m).is_empty();
+                if !filled && self.prev_filled[i] && cells.iter().any(|c| !c.is_empty()) {
+                    self.needs_merges = true;
+                    return ControlFlow::Break(());
+                }
+                self.prev_filled[i] = filled;
+            }
+        }
         let period_cell = ready.det.period_col.map(|c| cells.get(c as usize).cloned().unwrap_or(Cv::Empty));
         let all_empty = ready.det.columns.iter().all(|m| cell_of(m).is_empty())
             && period_cell.as_ref().is_none_or(|c| c.is_empty());

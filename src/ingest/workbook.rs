@@ -150,7 +150,7 @@ fn push_range(range: &calamine::Range<Data>, proc: &mut SheetProcessor<'_>) {
 }
 
 fn sheet_input<'a>(file: &'a str, meta: &'a SheetMeta, merges: Vec<(u32, u32, u32, u32)>) -> SheetInput<'a> {
-    SheetInput { file, sheet: &meta.name, hidden: meta.hidden, merges }
+    SheetInput { file, sheet: &meta.name, hidden: meta.hidden, merges, merges_known: true }
 }
 
 fn read_error_result(meta: &SheetMeta, kind: &str, err: impl std::fmt::Display) -> SheetResult {
@@ -199,18 +199,27 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
             out.push(skipped(meta, reason));
             continue;
         }
-        let merges = match book.merge_cells_by_sheet_name(&meta.name) {
-            Ok(m) => m.iter().map(dims).collect(),
-            Err(e) => {
-                out.push(read_error_result(meta, "", e));
-                continue;
-            }
-        };
-        let mut proc = SheetProcessor::new(sheet_input(file, meta, merges));
-        let error = match book.worksheet_cells_reader(&meta.name) {
+        // First pass without merged regions (reading them is a second pass
+        // over the sheet's XML); a second pass only when the layout needs them.
+        let mut proc = SheetProcessor::new(SheetInput { merges_known: false, ..sheet_input(file, meta, Vec::new()) });
+        let mut error = match book.worksheet_cells_reader(&meta.name) {
             Ok(mut reader) => stream_cells!(reader, proc),
             Err(e) => Some(e.to_string()),
         };
+        if proc.needs_merges() {
+            let merges = match book.merge_cells_by_sheet_name(&meta.name) {
+                Ok(m) => m.iter().map(dims).collect(),
+                Err(e) => {
+                    out.push(read_error_result(meta, "", e));
+                    continue;
+                }
+            };
+            proc = SheetProcessor::new(sheet_input(file, meta, merges));
+            error = match book.worksheet_cells_reader(&meta.name) {
+                Ok(mut reader) => stream_cells!(reader, proc),
+                Err(e) => Some(e.to_string()),
+            };
+        }
         out.push(finish_with_error(proc, meta, error));
     }
     Ok(out)

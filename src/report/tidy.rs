@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::ingest::Ledgers;
 use crate::quality::Kind;
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -15,17 +16,46 @@ use std::path::{Path, PathBuf};
 /// returns the files written.
 pub fn write_tidy(ledgers: &Ledgers, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("{}：{e}", dir.display())))?;
-    let mut written = Vec::new();
-    for kind in Kind::ALL {
-        let mut df = ledgers.get(kind).clone();
-        let parquet = dir.join(format!("{}.parquet", kind.as_str()));
-        let file = File::create(&parquet).map_err(|e| Error::Output(format!("{}：{e}", parquet.display())))?;
-        ParquetWriter::new(file).finish(&mut df)?;
-        written.push(parquet);
-        let csv = dir.join(format!("{}.csv", kind.as_str()));
-        let mut file = File::create(&csv).map_err(|e| Error::Output(format!("{}：{e}", csv.display())))?;
-        CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut df)?;
-        written.push(csv);
+    // The eight files are independent: write them in parallel.
+    let jobs: Vec<(Kind, bool)> = Kind::ALL.iter().flat_map(|k| [(*k, true), (*k, false)]).collect();
+    let written: Result<Vec<PathBuf>, Error> = jobs
+        .par_iter()
+        .map(|&(kind, parquet)| {
+            let mut df = ledgers.get(kind).clone();
+            let ext = if parquet { "parquet" } else { "csv" };
+            let path = dir.join(format!("{}.{ext}", kind.as_str()));
+            let mut file = File::create(&path).map_err(|e| Error::Output(format!("{}：{e}", path.display())))?;
+            if parquet {
+                ParquetWriter::new(file).finish(&mut df)?;
+            } else {
+                CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut df)?;
+            }
+            Ok(path)
+        })
+        .collect();
+    written
+}
+
+/// Writes the tidy data into `<out>/data` so that the folder is replaced
+/// whole: into a hidden sibling first, swapped in by [`commit_tidy`].
+pub fn stage_tidy(ledgers: &Ledgers, out: &Path) -> Result<PathBuf, Error> {
+    let staging = out.join(".data.partial");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| Error::Output(format!("{}：{e}", staging.display())))?;
     }
-    Ok(written)
+    write_tidy(ledgers, &staging)?;
+    Ok(staging)
+}
+
+pub fn commit_tidy(staging: &Path, out: &Path) -> Result<(), Error> {
+    let target = out.join("data");
+    if target.exists() {
+        std::fs::remove_dir_all(&target).map_err(|e| Error::Output(format!("{}：{e}", target.display())))?;
+    }
+    std::fs::rename(staging, &target).map_err(|e| Error::Output(format!("{}：{e}", target.display())))
+}
+
+/// Removes a staged folder after a failure, so no partial output is left.
+pub fn discard_tidy(staging: &Path) {
+    let _ = std::fs::remove_dir_all(staging);
 }

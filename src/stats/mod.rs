@@ -167,6 +167,17 @@ pub(crate) fn col_str(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>,
     Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
+/// A string column, cast once; read it with [`strs`] without copying strings
+/// (the per-row loops run over every row of a province-scale ledger).
+pub(crate) fn str_ca(df: &DataFrame, name: &str) -> Result<StringChunked, Error> {
+    let s = series(df, name)?.cast(&DataType::String)?;
+    Ok(s.str()?.clone())
+}
+
+pub(crate) fn strs(ca: &StringChunked) -> Vec<Option<&str>> {
+    ca.iter().collect()
+}
+
 /// A date column as days since 1970-01-01.
 pub(crate) fn col_days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, Error> {
     let s = series(df, name)?.cast(&DataType::Int32)?;

@@ -5,7 +5,7 @@
 //! Figures come from the latest projects sheet of the year up to the as-of
 //! month, because each monthly ledger is cumulative (1—M月).
 
-use super::{
+use super::{str_ca, strs, 
     col_days, col_f64, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, stat_issue, sum_or_null,
     AsOf, Targets, UNLABELLED,
 };
@@ -211,13 +211,12 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
 }
 
 fn project_keys(df: &DataFrame) -> Result<Vec<String>, Error> {
-    let ids = col_str(df, "project_id")?;
-    let names = col_str(df, "name")?;
-    let regions = col_str(df, "region")?;
+    let (ids_ca, names_ca, regions_ca) = (str_ca(df, "project_id")?, str_ca(df, "name")?, str_ca(df, "region")?);
+    let (ids, names, regions) = (strs(&ids_ca), strs(&names_ca), strs(&regions_ca));
     Ok((0..df.height())
-        .map(|i| match &ids[i] {
+        .map(|i| match ids[i] {
             Some(id) => format!("id:{id}"),
-            None => format!("nr:{}/{}", names[i].as_deref().unwrap_or(""), regions[i].as_deref().unwrap_or("")),
+            None => format!("nr:{}/{}", names[i].unwrap_or(""), regions[i].unwrap_or("")),
         })
         .collect())
 }
@@ -229,10 +228,13 @@ fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec
     let keys = project_keys(year_rows)?;
     let months = col_i64(year_rows, "month")?;
     let done = col_f64(year_rows, "done_ytd")?;
-    let files = col_str(year_rows, "source_file")?;
-    let sheets = col_str(year_rows, "sheet")?;
+    let files_ca = str_ca(year_rows, "source_file")?;
+    let files = strs(&files_ca);
+    let sheets_ca = str_ca(year_rows, "sheet")?;
+    let sheets = strs(&sheets_ca);
     let rows = col_i64(year_rows, "row")?;
-    let names = col_str(year_rows, "name")?;
+    let names_ca = str_ca(year_rows, "name")?;
+    let names = strs(&names_ca);
     let mut order: Vec<usize> = (0..year_rows.height()).collect();
     order.sort_by_key(|&i| (months[i], rows[i]));
     let mut last: HashMap<&str, (i64, f64)> = HashMap::new();
@@ -241,13 +243,13 @@ fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec
         if let Some(&(pm, pd)) = last.get(keys[i].as_str()) {
             if pm < m && d < pd {
                 issues.push(stat_issue(
-                    files[i].as_deref().unwrap_or(""),
-                    sheets[i].as_deref(),
+                    files[i].unwrap_or(""),
+                    sheets[i],
                     rows[i].map(|r| r as i32),
                     Some("done_ytd"),
                     format!(
                         "项目「{}」{}月本年累计完成投资{}万元，低于{}月的{}万元，请核实",
-                        names[i].as_deref().unwrap_or(""),
+                        names[i].unwrap_or(""),
                         m,
                         d,
                         pm,
@@ -261,13 +263,16 @@ fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec
     let done = col_f64(current, "done_ytd")?;
     let total = col_f64(current, "total_investment")?;
     let start = col_days(current, "start_date")?;
-    let files = col_str(current, "source_file")?;
-    let sheets = col_str(current, "sheet")?;
+    let files_ca = str_ca(current, "source_file")?;
+    let files = strs(&files_ca);
+    let sheets_ca = str_ca(current, "sheet")?;
+    let sheets = strs(&sheets_ca);
     let rows = col_i64(current, "row")?;
-    let names = col_str(current, "name")?;
+    let names_ca = str_ca(current, "name")?;
+    let names = strs(&names_ca);
     for i in 0..current.height() {
-        let name = names[i].as_deref().unwrap_or("");
-        let (file, sheet, row) = (files[i].as_deref().unwrap_or(""), sheets[i].as_deref(), rows[i].map(|r| r as i32));
+        let name = names[i].unwrap_or("");
+        let (file, sheet, row) = (files[i].unwrap_or(""), sheets[i], rows[i].map(|r| r as i32));
         if let (Some(d), Some(t)) = (done[i], total[i]) {
             if d > t {
                 issues.push(stat_issue(file, sheet, row, Some("done_ytd"), format!("项目「{name}」本年累计完成投资{d}万元，超过总投资{t}万元，请核实")));
@@ -289,18 +294,27 @@ fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec
 }
 
 fn items(current: &DataFrame, time_progress: f64, band: f64, config: &Config) -> Result<Vec<ProjectItem>, Error> {
-    let ids = col_str(current, "project_id")?;
-    let names = col_str(current, "name")?;
-    let regions = col_str(current, "region")?;
-    let chains = col_str(current, "chain")?;
-    let levels = col_str(current, "level")?;
-    let leaders = col_str(current, "leader")?;
+    let ids_ca = str_ca(current, "project_id")?;
+    let ids = strs(&ids_ca);
+    let names_ca = str_ca(current, "name")?;
+    let names = strs(&names_ca);
+    let regions_ca = str_ca(current, "region")?;
+    let regions = strs(&regions_ca);
+    let chains_ca = str_ca(current, "chain")?;
+    let chains = strs(&chains_ca);
+    let levels_ca = str_ca(current, "level")?;
+    let levels = strs(&levels_ca);
+    let leaders_ca = str_ca(current, "leader")?;
+    let leaders = strs(&leaders_ca);
     let plan = col_f64(current, "plan_year")?;
     let done = col_f64(current, "done_ytd")?;
-    let status = col_str(current, "status")?;
+    let status_ca = str_ca(current, "status")?;
+    let status = strs(&status_ca);
     let start = col_days(current, "start_date")?;
-    let files = col_str(current, "source_file")?;
-    let sheets = col_str(current, "sheet")?;
+    let files_ca = str_ca(current, "source_file")?;
+    let files = strs(&files_ca);
+    let sheets_ca = str_ca(current, "sheet")?;
+    let sheets = strs(&sheets_ca);
     let rows = col_i64(current, "row")?;
     let mut out: Vec<ProjectItem> = (0..current.height())
         .map(|i| {
@@ -309,20 +323,20 @@ fn items(current: &DataFrame, time_progress: f64, band: f64, config: &Config) ->
                 _ => None,
             };
             ProjectItem {
-                project_id: ids[i].clone(),
-                name: names[i].clone().unwrap_or_default(),
-                region: regions[i].clone().unwrap_or_default(),
-                chain: chains[i].clone(),
-                level: levels[i].clone(),
-                leader: leaders[i].clone(),
+                project_id: ids[i].map(str::to_string),
+                name: names[i].map(str::to_string).unwrap_or_default(),
+                region: regions[i].map(str::to_string).unwrap_or_default(),
+                chain: chains[i].map(str::to_string),
+                level: levels[i].map(str::to_string),
+                leader: leaders[i].map(str::to_string),
                 plan: plan[i],
                 done: done[i],
                 completion_rate: rate,
                 flag: flag_of(rate, time_progress, band),
-                status: status[i].clone(),
+                status: status[i].map(str::to_string),
                 start_date: start[i].map(days_to_string),
-                source_file: files[i].clone().unwrap_or_default(),
-                sheet: sheets[i].clone().unwrap_or_default(),
+                source_file: files[i].map(str::to_string).unwrap_or_default(),
+                sheet: sheets[i].map(str::to_string).unwrap_or_default(),
                 row: rows[i].unwrap_or(0) as i32,
             }
         })

@@ -6,7 +6,7 @@
 //! ledger; the row from the latest period wins, so a cumulative ledger and
 //! a ledger of monthly increments give the same figures.
 
-use super::{col_days, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, AsOf, Targets, UNLABELLED};
+use super::{str_ca, strs, col_days, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, AsOf, Targets, UNLABELLED};
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Grouped, Overdue, ProblemFigures, VisitsMonth, VisitsReport};
@@ -27,28 +27,33 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         .collect()?;
 
     // Keys, and the latest row of every problem.
-    let ids = col_str(&rows, "visit_id")?;
+    let ids_ca = str_ca(&rows, "visit_id")?;
+    let ids = strs(&ids_ca);
     let dates = col_days(&rows, "visit_date")?;
-    let cadres = col_str(&rows, "cadre")?;
-    let enterprises = col_str(&rows, "enterprise")?;
-    let usccs = col_str(&rows, "uscc")?;
-    let problems = col_str(&rows, "problem")?;
+    let cadres_ca = str_ca(&rows, "cadre")?;
+    let cadres = strs(&cadres_ca);
+    let enterprises_ca = str_ca(&rows, "enterprise")?;
+    let enterprises = strs(&enterprises_ca);
+    let usccs_ca = str_ca(&rows, "uscc")?;
+    let usccs = strs(&usccs_ca);
+    let problems_ca = str_ca(&rows, "problem")?;
+    let problems = strs(&problems_ca);
     let years = col_i64(&rows, "year")?;
     let months = col_i64(&rows, "month")?;
     let visit_keys: Vec<String> = (0..rows.height())
-        .map(|i| match &ids[i] {
+        .map(|i| match ids[i] {
             Some(id) => format!("id:{id}"),
             None => format!(
                 "{}|{}|{}",
                 dates[i].unwrap_or(0),
-                cadres[i].as_deref().unwrap_or(""),
-                enterprises[i].as_deref().unwrap_or("")
+                cadres[i].unwrap_or(""),
+                enterprises[i].unwrap_or("")
             ),
         })
         .collect();
     let mut latest: HashMap<String, usize> = HashMap::new();
     for i in 0..rows.height() {
-        let key = format!("{}\u{1}{}", visit_keys[i], problems[i].as_deref().unwrap_or(""));
+        let key = format!("{}\u{1}{}", visit_keys[i], problems[i].unwrap_or(""));
         let period = (years[i], months[i]);
         match latest.get(&key) {
             // Later periods win; within one period the later row wins.
@@ -65,13 +70,18 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         (0..rows.height()).map(|i| set.contains(&i)).collect()
     };
 
-    let tiers = col_str(&rows, "tier")?;
+    let tiers_ca = str_ca(&rows, "tier")?;
+    let tiers = strs(&tiers_ca);
     let deadlines = col_days(&rows, "deadline")?;
-    let statuses = col_str(&rows, "status")?;
+    let statuses_ca = str_ca(&rows, "status")?;
+    let statuses = strs(&statuses_ca);
     let resolved_dates = col_days(&rows, "resolved_date")?;
-    let satisfaction = col_str(&rows, "satisfaction")?;
-    let regions = col_str(&rows, "region")?;
-    let units = col_str(&rows, "cadre_unit")?;
+    let satisfaction_ca = str_ca(&rows, "satisfaction")?;
+    let satisfaction = strs(&satisfaction_ca);
+    let regions_ca = str_ca(&rows, "region")?;
+    let regions = strs(&regions_ca);
+    let units_ca = str_ca(&rows, "cadre_unit")?;
+    let units = strs(&units_ca);
     let end = as_of.end_days();
 
     let mut report = VisitsReport::default();
@@ -85,18 +95,18 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let mut status_eff: Vec<&str> = Vec::with_capacity(keep.len());
     for &i in &keep {
         visit_set.insert(&visit_keys[i]);
-        if let Some(e) = usccs[i].as_deref().or(enterprises[i].as_deref()) {
+        if let Some(e) = usccs[i].or(enterprises[i]) {
             enterprise_set.insert(e);
         }
-        if let Some(c) = cadres[i].as_deref() {
+        if let Some(c) = cadres[i] {
             cadre_set.insert(c);
         }
         let visit_month = dates[i].and_then(month_of_days).unwrap_or(0);
         let entry = monthly.entry(visit_month).or_default();
         entry.0.insert(&visit_keys[i]);
-        let is_problem = problems[i].as_deref().is_some_and(|p| !p.trim().is_empty());
+        let is_problem = problems[i].is_some_and(|p| !p.trim().is_empty());
         // A problem without a status counts as in progress.
-        let status = statuses[i].as_deref().unwrap_or("in_progress");
+        let status = statuses[i].unwrap_or("in_progress");
         status_eff.push(if is_problem { status } else { "" });
         if !is_problem {
             continue;
@@ -111,7 +121,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             "unresolvable" => report.unresolvable += 1,
             _ => report.in_progress += 1,
         }
-        let deadline = deadlines[i].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tiers[i].as_deref()) as i32));
+        let deadline = deadlines[i].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tiers[i]) as i32));
         if status == "resolved" {
             if let (Some(done), Some(visited)) = (resolved_dates[i], dates[i]) {
                 resolved_with_date += 1;
@@ -124,17 +134,17 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             if dl < end {
                 let days = (end - dl) as i64;
                 report.overdue.push(Overdue {
-                    enterprise: enterprises[i].clone().unwrap_or_default(),
-                    problem: problems[i].clone().unwrap_or_default(),
-                    region: regions[i].clone(),
-                    cadre_unit: units[i].clone(),
+                    enterprise: enterprises[i].map(str::to_string).unwrap_or_default(),
+                    problem: problems[i].map(str::to_string).unwrap_or_default(),
+                    region: regions[i].map(str::to_string),
+                    cadre_unit: units[i].map(str::to_string),
                     deadline: days_to_string(dl),
                     days_overdue: days,
                     colour: config.colours.colour(days).to_string(),
                 });
             }
         }
-        if let Some(s) = satisfaction[i].as_deref() {
+        if let Some(s) = satisfaction[i] {
             sat_total += 1;
             if s == "满意" || s == "基本满意" {
                 sat_good += 1;
