@@ -29,11 +29,14 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TierDays {
-    #[serde(rename = "当场办")]
+    /// 当场办 (also accepted as the quoted key `"当场办"`).
+    #[serde(alias = "当场办")]
     pub on_the_spot: i64,
-    #[serde(rename = "部门办")]
+    /// 部门办.
+    #[serde(alias = "部门办")]
     pub department: i64,
-    #[serde(rename = "领导办")]
+    /// 领导办.
+    #[serde(alias = "领导办")]
     pub leader: i64,
     /// A problem without a tier.
     pub none: i64,
@@ -132,11 +135,12 @@ mod tests {
 
     #[test]
     fn defaults_and_overrides() {
-        let c = Config::parse("office = \"青山县统计局\"\nyellow_band_pp = 5\n[tier_days]\n当场办 = 2\n").unwrap();
+        let c = Config::parse("office = \"青山县统计局\"\nyellow_band_pp = 5\n[tier_days]\n\"当场办\" = 2\nleader = 20\n").unwrap();
         assert_eq!(c.office, "青山县统计局");
         assert_eq!(c.yellow_band_pp, 5.0);
         assert_eq!(c.tier_days.on_the_spot, 2);
         assert_eq!(c.tier_days.department, 15);
+        assert_eq!(c.tier_days.leader, 20);
         assert_eq!(c.colours.colour(7), "蓝");
         assert_eq!(c.colours.colour(8), "黄");
         assert_eq!(c.colours.colour(31), "红");

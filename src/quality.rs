@@ -105,6 +105,10 @@ pub struct SheetReport {
     pub skipped_reason: Option<String>,
     /// Header cells that matched no canonical column (序号, 备注 …).
     pub ignored_columns: Vec<String>,
+    /// Where each canonical column is in the sheet (`done_ytd` → `F`), so a
+    /// figure's warning can name its cell.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub columns: std::collections::BTreeMap<String, String>,
 }
 
 impl SheetReport {
@@ -184,6 +188,12 @@ impl<'a> IssueSink<'a> {
     pub fn sheet_level(&mut self, severity: Severity, message: impl Into<String>) {
         self.push(severity, None, None, None, message);
     }
+}
+
+/// Excel's column letters of a zero-based column (0 → `A`, 26 → `AA`).
+pub fn column_letters(col: u32) -> String {
+    let cell = a1(0, col);
+    cell.trim_end_matches('1').to_string()
 }
 
 /// Excel's A1 name of a zero-based (row, column) position.

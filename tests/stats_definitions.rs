@@ -124,6 +124,15 @@ fn project_checks_warn() {
     assert!(msgs.iter().any(|m| m.contains("「甲」") && m.contains("低于2月")), "{msgs:?}");
     assert!(msgs.iter().any(|m| m.contains("「己」") && m.contains("超过总投资")), "{msgs:?}");
     assert!(msgs.iter().any(|m| m.contains("「戊」") && m.contains("晚于报告期")), "{msgs:?}");
+    // Each names its cell: P1 is row 2 of the March sheet, 本年累计完成投资 is column I;
+    // P6 is row 7; P5's 开工日期 is K6.
+    let cell = |needle: &str| {
+        let i = r.data_quality.issues.iter().find(|i| i.message.contains(needle)).unwrap();
+        (i.file.clone(), i.cell.clone().unwrap_or_default())
+    };
+    assert_eq!(cell("低于2月"), ("项目2023-03.csv".to_string(), "I2".to_string()));
+    assert_eq!(cell("超过总投资").1, "I7");
+    assert_eq!(cell("晚于报告期").1, "K6");
 }
 
 #[test]

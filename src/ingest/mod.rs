@@ -15,6 +15,7 @@ pub mod sheet;
 pub mod values;
 pub mod workbook;
 pub mod xls_guard;
+pub mod xlsx_merges;
 
 use crate::error::Error;
 use crate::quality::{DataQuality, FileReport, Issue, Kind, Severity};

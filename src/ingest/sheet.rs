@@ -347,6 +347,11 @@ impl<'a> SheetProcessor<'a> {
         self.report.kind = Some(kind);
         self.report.header_row = Some(det.header_row + 1);
         self.report.ignored_columns = det.ignored.clone();
+        self.report.columns = det
+            .columns
+            .iter()
+            .map(|m| (det.defs()[m.canon].name.to_string(), crate::quality::column_letters(m.sheet_col)))
+            .collect();
 
         // Report period: a period column on the rows, else a title cell
         // above the header, else the file name (SPEC §1.1).

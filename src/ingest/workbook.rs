@@ -191,6 +191,7 @@ pub fn read_workbook(file: &str, ext: &str, bytes: &[u8]) -> FileContent {
 }
 
 fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
+    let cursor_bytes: &[u8] = cursor.get_ref();
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsxError| e.to_string())?;
     let metas = metas(book.sheets_metadata());
     let mut out = Vec::with_capacity(metas.len());
@@ -207,12 +208,16 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
             Err(e) => Some(e.to_string()),
         };
         if proc.needs_merges() {
-            let merges = match book.merge_cells_by_sheet_name(&meta.name) {
-                Ok(m) => m.iter().map(dims).collect(),
-                Err(e) => {
-                    out.push(read_error_result(meta, "", e));
-                    continue;
-                }
+            // Our own tail-only reader first; calamine's full pass if it fails.
+            let merges = match super::xlsx_merges::merged_regions(cursor_bytes, &meta.name) {
+                Ok(m) => m,
+                Err(_) => match book.merge_cells_by_sheet_name(&meta.name) {
+                    Ok(m) => m.iter().map(dims).collect(),
+                    Err(e) => {
+                        out.push(read_error_result(meta, "", e));
+                        continue;
+                    }
+                },
             };
             proc = SheetProcessor::new(sheet_input(file, meta, merges));
             error = match book.worksheet_cells_reader(&meta.name) {

@@ -84,9 +84,10 @@ pub fn render_check(q: &DataQuality) -> String {
             let _ = writeln!(out, "{}", issue.file);
             current_file = Some(&issue.file);
         }
+        // Messages about one cell begin with the cell itself (`F17「待定」…`).
         let place = match (&issue.sheet, &issue.cell) {
-            (Some(s), Some(c)) => format!("{s}!{c}"),
-            (Some(s), None) => s.clone(),
+            (Some(s), Some(c)) if !issue.message.starts_with(c.as_str()) => format!("{s}!{c}"),
+            (Some(s), _) => s.clone(),
             _ => String::new(),
         };
         let _ = writeln!(out, "  [{}] {} {}", issue.severity.chinese(), place, issue.message);

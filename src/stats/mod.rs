@@ -94,6 +94,7 @@ pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Repo
     issues.extend(more);
     let (visits, more) = visits::compute(&ingested.ledgers.visits, &targets, as_of, config)?;
     issues.extend(more);
+    name_cells(&mut issues, &quality);
     quality.issues.extend(issues);
     Ok(Report {
         as_of: as_of.label(),
@@ -106,6 +107,25 @@ pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Repo
         visits,
         data_quality: quality,
     })
+}
+
+/// Turns a statistics warning's row (`第17行`) and column into an A1 cell,
+/// from where the sheet's header put that column.
+fn name_cells(issues: &mut [Issue], quality: &crate::quality::DataQuality) {
+    for issue in issues.iter_mut() {
+        let (Some(sheet), Some(column), Some(cell)) = (&issue.sheet, &issue.column, &issue.cell) else { continue };
+        let Some(row) = cell.strip_prefix('第').and_then(|c| c.strip_suffix('行')) else { continue };
+        let letters = quality
+            .files
+            .iter()
+            .filter(|f| f.path == issue.file)
+            .flat_map(|f| &f.sheets)
+            .find(|s| &s.sheet == sheet)
+            .and_then(|s| s.columns.get(column));
+        if let Some(letters) = letters {
+            issue.cell = Some(format!("{letters}{row}"));
+        }
+    }
 }
 
 /// A statistics warning that is not about one cell.

@@ -1,0 +1,131 @@
+//! Merged regions of an xlsx sheet, read fast.
+//!
+//! calamine reads a sheet's `<mergeCells>` by tokenising the whole sheet XML
+//! again, which nearly doubles the cost of a sheet that needs its merges.
+//! The merges sit at the end of the XML, after `<sheetData>`, so this module
+//! inflates the sheet's zip entry and parses only the tail from
+//! `<mergeCells` on (found with memchr's memmem). Finding the entry means
+//! following xl/workbook.xml and its relationships, as calamine does; both
+//! files are small and parsed with quick-xml.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+type Region = (u32, u32, u32, u32);
+
+fn read_entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Vec<u8>, String> {
+    let mut entry = zip.by_name(name).map_err(|e| format!("{name}: {e}"))?;
+    let mut buf = Vec::with_capacity(entry.size().min(1 << 30) as usize);
+    entry.read_to_end(&mut buf).map_err(|e| format!("{name}: {e}"))?;
+    Ok(buf)
+}
+
+fn attr(e: &quick_xml::events::BytesStart<'_>, local: &str) -> Option<String> {
+    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+}
+
+/// Sheet name → zip path of its XML.
+fn sheet_paths(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<HashMap<String, String>, String> {
+    let rels = read_entry(zip, "xl/_rels/workbook.xml.rels")?;
+    let mut targets = HashMap::new();
+    let mut reader = Reader::from_reader(rels.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
+                if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
+                    let path = match target.strip_prefix('/') {
+                        Some(abs) => abs.to_string(),
+                        None => format!("xl/{target}"),
+                    };
+                    targets.insert(id, path);
+                }
+            }
+            Ok(Event::Eof) => break,
+            Err(e) => return Err(e.to_string()),
+            _ => {}
+        }
+        buf.clear();
+    }
+    let book = read_entry(zip, "xl/workbook.xml")?;
+    let mut reader = Reader::from_reader(book.as_slice());
+    let mut paths = HashMap::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
+                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
+                    if let Some(path) = targets.get(&id) {
+                        paths.insert(name, path.clone());
+                    }
+                }
+            }
+            Ok(Event::Eof) => break,
+            Err(e) => return Err(e.to_string()),
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(paths)
+}
+
+/// `B3` → zero-based (row, col).
+fn parse_a1(s: &str) -> Option<(u32, u32)> {
+    let letters = s.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = s[..letters].bytes().try_fold(0u32, |acc, b| Some(acc * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)))?;
+    let row: u32 = s[letters..].parse().ok()?;
+    (row >= 1).then(|| (row - 1, col - 1))
+}
+
+fn parse_ref(r: &str) -> Option<Region> {
+    let (a, b) = r.split_once(':').unwrap_or((r, r));
+    let (r0, c0) = parse_a1(a)?;
+    let (r1, c1) = parse_a1(b)?;
+    Some((r0.min(r1), c0.min(c1), r0.max(r1), c0.max(c1)))
+}
+
+/// The merged regions of one sheet of an xlsx held in memory.
+pub fn merged_regions(bytes: &[u8], sheet: &str) -> Result<Vec<Region>, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let paths = sheet_paths(&mut zip)?;
+    let path = paths.get(sheet).ok_or_else(|| format!("找不到工作表 {sheet} 的数据"))?;
+    let xml = read_entry(&mut zip, path)?;
+    let Some(at) = memchr::memmem::rfind(&xml, b"mergeCells") else { return Ok(Vec::new()) };
+    // Back up to the tag's `<` (it may carry a namespace prefix).
+    let start = xml[..at].iter().rposition(|&b| b == b'<').unwrap_or(at);
+    let mut reader = Reader::from_reader(&xml[start..]);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
+                if let Some(region) = attr(&e, "ref").as_deref().and_then(parse_ref) {
+                    out.push(region);
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "mergeCells" => break,
+            Ok(Event::Eof) => break,
+            Err(e) => return Err(e.to_string()),
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_ranges() {
+        assert_eq!(parse_ref("A1:D1"), Some((0, 0, 0, 3)));
+        assert_eq!(parse_ref("B3:B5"), Some((2, 1, 4, 1)));
+        assert_eq!(parse_ref("AA10"), Some((9, 26, 9, 26)));
+        assert_eq!(parse_ref("1:2"), None);
+    }
+}
