@@ -94,9 +94,13 @@ pub fn merged_regions(bytes: &[u8], sheet: &str) -> Result<Vec<Region>, String> 
     let paths = sheet_paths(&mut zip)?;
     let path = paths.get(sheet).ok_or_else(|| format!("找不到工作表 {sheet} 的数据"))?;
     let xml = read_entry(&mut zip, path)?;
-    let Some(at) = memchr::memmem::rfind(&xml, b"mergeCells") else { return Ok(Vec::new()) };
-    // Back up to the tag's `<` (it may carry a namespace prefix).
-    let start = xml[..at].iter().rposition(|&b| b == b'<').unwrap_or(at);
+    // The last opening `<mergeCells` tag (it may carry a namespace prefix);
+    // skip the closing tag, which comes after it.
+    let start = memchr::memmem::rfind_iter(&xml, b"mergeCells").find_map(|at| {
+        let lt = xml[..at].iter().rposition(|&b| b == b'<')?;
+        (xml.get(lt + 1) != Some(&b'/')).then_some(lt)
+    });
+    let Some(start) = start else { return Ok(Vec::new()) };
     let mut reader = Reader::from_reader(&xml[start..]);
     let mut buf = Vec::new();
     let mut out = Vec::new();
@@ -127,5 +131,18 @@ mod tests {
         assert_eq!(parse_ref("B3:B5"), Some((2, 1, 4, 1)));
         assert_eq!(parse_ref("AA10"), Some((9, 26, 9, 26)));
         assert_eq!(parse_ref("1:2"), None);
+    }
+}
+
+#[cfg(test)]
+mod sample_tests {
+    #[test]
+    fn reads_the_sample_merges() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data/重点项目/2025年3月重点项目台账.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let merges = super::merged_regions(&bytes, "3月").unwrap();
+        // The title row is merged across the table; 投资完成情况 over three sub-headers.
+        assert!(merges.iter().any(|&(r0, _, r1, c1)| r0 == 0 && r1 == 0 && c1 > 3), "{merges:?}");
+        assert!(merges.len() > 3, "{merges:?}");
     }
 }
