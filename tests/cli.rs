@@ -1,0 +1,99 @@
+//! The command line as a clerk uses it: exit codes, messages, outputs.
+
+use std::path::Path;
+use std::process::Command;
+
+fn statbrief() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_statbrief"))
+}
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data");
+
+#[test]
+fn check_lists_every_sheet_and_exits_by_the_rules() {
+    let out = statbrief().args(["check", "--input", SAMPLE]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("重点项目/2025年3月重点项目台账.xlsx"));
+    assert!(text.contains("代码表（隐藏）"));
+    assert!(text.contains("J31「待定」不是有效金额"));
+    // --strict: the sample has planted rejections.
+    let strict = statbrief().args(["check", "--input", SAMPLE, "--strict"]).output().unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    // A missing folder: exit 2, one message, nothing on stdout.
+    let missing = statbrief().args(["check", "--input", "/no/such/folder"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(missing.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("不存在"));
+}
+
+#[test]
+fn check_json_is_the_data_quality_block() {
+    let out = statbrief().args(["check", "--input", SAMPLE, "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 27);
+    let sheet = &files[0]["sheets"][0];
+    for key in ["sheet", "kind", "period", "rows", "accepted", "blank", "total_rows", "rejected", "skipped_reason"] {
+        assert!(sheet.get(key).is_some(), "{key}");
+    }
+    assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
+    let issue = &v["issues"][0];
+    for key in ["severity", "file", "sheet", "cell", "column", "value", "message"] {
+        assert!(issue.get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn check_writes_tidy_data_with_trace_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let tidy = dir.path().join("tidy");
+    let out = statbrief().args(["check", "--input", SAMPLE, "--tidy"]).arg(&tidy).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let csv = std::fs::read(tidy.join("projects.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "CSV must start with a UTF-8 BOM for Excel");
+    let text = String::from_utf8_lossy(&csv[3..]);
+    let header = text.lines().next().unwrap();
+    assert!(header.starts_with("source_file,sheet,row,period,year,month,"), "{header}");
+    for kind in ["projects", "indicators", "visits", "targets"] {
+        assert!(tidy.join(format!("{kind}.parquet")).exists(), "{kind}");
+    }
+}
+
+#[test]
+fn run_writes_metrics_deterministically_and_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    for out in [&a, &b] {
+        let r = statbrief().args(["run", "--input", SAMPLE, "--period", "2025H1", "--out"]).arg(out).output().unwrap();
+        assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    }
+    let ma = std::fs::read(a.join("metrics.json")).unwrap();
+    assert_eq!(ma, std::fs::read(b.join("metrics.json")).unwrap(), "metrics.json must be byte-identical");
+    let v: serde_json::Value = serde_json::from_slice(&ma).unwrap();
+    assert_eq!(v["as_of"], "2025-06");
+    assert!(a.join("data/projects.csv").exists());
+    // A bad period is a usage error: exit 2 and no output folder.
+    let c = dir.path().join("c");
+    let r = statbrief().args(["run", "--input", SAMPLE, "--period", "2025Q5", "--out"]).arg(&c).output().unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(!c.exists());
+    // A folder with no ledger: exit 2, no output.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("notes.csv"), "随便写的\n一些文字\n").unwrap();
+    let d = dir.path().join("d");
+    let r = statbrief().args(["run", "--input"]).arg(empty.path()).arg("--out").arg(&d).output().unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(!Path::new(&d).exists());
+}
+
+#[test]
+fn a_config_key_typo_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("statbrief.toml");
+    std::fs::write(&cfg, "yelow_band_pp = 5\n").unwrap();
+    let r = statbrief().args(["run", "--input", SAMPLE, "--config"]).arg(&cfg).arg("--out").arg(dir.path().join("o")).output().unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("yelow_band_pp"));
+}
