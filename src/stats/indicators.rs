@@ -132,17 +132,14 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let rank = col_i64(&regions, "rank")?;
     let cpp = col_f64(&regions, "contribution_pp")?;
     let cshare = col_f64(&regions, "contribution_share")?;
-    let sources = col_str(&regions, "source_file")?;
-    let rows = col_i64(&regions, "row")?;
     let mut order_of_first: Vec<String> = Vec::new();
     let mut by_indicator: HashMap<String, Vec<IndicatorFigures>> = HashMap::new();
-    let mut first_seen: Vec<(String, String, i64)> = (0..regions.height())
-        .filter_map(|i| names[i].clone().map(|n| (sources[i].clone().unwrap_or_default(), n, rows[i].unwrap_or(0))))
-        .collect();
-    first_seen.sort();
-    for (_, n, _) in first_seen {
-        if !order_of_first.contains(&n) {
-            order_of_first.push(n);
+    // Indicators in the order the ledgers list them: frame order is file
+    // path, then sheet, then row — as the office arranged its report.
+    let listed = rows_of(df, as_of.year, month, false).select([col("indicator")]).collect()?;
+    for name in col_str(&listed, "indicator")?.into_iter().flatten() {
+        if !order_of_first.contains(&name) {
+            order_of_first.push(name);
         }
     }
     for i in 0..regions.height() {
