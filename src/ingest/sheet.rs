@@ -35,6 +35,8 @@ pub struct SheetInput<'a> {
     /// change (see [`SheetProcessor::needs_merges`]), the reader reads them
     /// and reads the sheet again.
     pub merges_known: bool,
+    /// Reads the merged regions on demand, in the middle of a sheet.
+    pub merge_source: Option<&'a dyn Fn() -> Result<Vec<(u32, u32, u32, u32)>, String>>,
 }
 
 pub struct SheetResult {
@@ -177,6 +179,22 @@ impl VerticalFill {
         VerticalFill { regions, next: 0, active: Vec::new() }
     }
 
+    /// Starts filling in the middle of a sheet: regions that began above
+    /// `row` take their value from the label last seen at their top row.
+    fn resume(merges: &[(u32, u32, u32, u32)], first_data_row: u32, row: u32, last: &HashMap<u32, (u32, String)>) -> Self {
+        let mut fill = VerticalFill::new(merges, first_data_row);
+        fill.next = fill.regions.partition_point(|r| r.0 < row);
+        fill.active = fill.regions[..fill.next]
+            .iter()
+            .filter(|&&(_, _, r1, _)| r1 >= row)
+            .map(|&(r0, c0, r1, c1)| {
+                let value = last.get(&c0).filter(|(r, _)| *r == r0).map(|(_, v)| v.clone());
+                (c0, c1, r0, r1, value)
+            })
+            .collect();
+        fill
+    }
+
     fn advance(&mut self, row: u32, cells: &[Cv<'_>]) {
         self.active.retain(|a| a.3 >= row);
         while self.next < self.regions.len() && self.regions[self.next].0 <= row {
@@ -209,7 +227,7 @@ struct Ready {
     money_factor: Vec<f64>,
     label_cache: LabelCache,
     vfill: VerticalFill,
-    keys: HashMap<String, u32>,
+    keys: polars::prelude::PlHashMap<String, u32>,
     builder: FrameBuilder,
 }
 
@@ -231,15 +249,16 @@ pub struct SheetProcessor<'a> {
     /// The last data row pushed, to count the empty rows between two rows.
     last_row: Option<u32>,
     needs_merges: bool,
-    /// Per mapped column: whether the previous data row had a value.
-    prev_filled: Vec<bool>,
+    /// While merges are unknown: the last label of each fill-down column
+    /// (sheet column → (row, text)), to resume filling when merges arrive.
+    last_labels: HashMap<u32, (u32, String)>,
 }
 
 impl<'a> SheetProcessor<'a> {
     pub fn new(input: SheetInput<'a>) -> Self {
         let report = SheetReport { sheet: input.sheet.to_string(), hidden: input.hidden, ..Default::default() };
         let sink = IssueSink::new(input.file, None);
-        SheetProcessor { input, state: State::Buffering(Vec::new()), report, sink, pending_blank: 0, used_cols: (u32::MAX, 0), max_period: None, last_row: None, needs_merges: false, prev_filled: Vec::new() }
+        SheetProcessor { input, state: State::Buffering(Vec::new()), report, sink, pending_blank: 0, used_cols: (u32::MAX, 0), max_period: None, last_row: None, needs_merges: false, last_labels: HashMap::new() }
     }
 
     /// True when this pass was cut short because merged regions could change
@@ -404,7 +423,7 @@ impl<'a> SheetProcessor<'a> {
             out_pos,
             money_factor,
             label_cache: Vec::new(),
-            keys: HashMap::new(),
+            keys: Default::default(),
             builder,
         }))
     }
@@ -429,6 +448,42 @@ impl<'a> SheetProcessor<'a> {
                 return ControlFlow::Break(());
             }
         }
+        if !self.input.merges_known {
+            // A label that was filled in the row above and is empty here is
+            // how a vertically merged cell looks without its merge: fetch the
+            // merges now and go on, or start the sheet again with them.
+            let defs = ready.det.defs();
+            let mut gap = false;
+            for m in &ready.det.columns {
+                if !FILL_DOWN_COLUMNS.contains(&defs[m.canon].name) {
+                    continue;
+                }
+                let cell = cells.get(m.sheet_col as usize).unwrap_or(&Cv::Empty);
+                match cell.text() {
+                    Some(t) => match self.last_labels.get_mut(&m.sheet_col) {
+                        // Copy the label only when it changes.
+                        Some((r, v)) if v.as_str() == t.as_ref() => *r = row,
+                        _ => {
+                            self.last_labels.insert(m.sheet_col, (row, t.into_owned()));
+                        }
+                    },
+                    None => gap |= self.last_labels.get(&m.sheet_col).is_some_and(|(r, _)| *r + 1 == row),
+                }
+            }
+            if gap && cells.iter().any(|c| !c.is_empty()) {
+                match self.input.merge_source.map(|source| source()) {
+                    Some(Ok(merges)) => {
+                        ready.vfill = VerticalFill::resume(&merges, ready.first_data_row, row, &self.last_labels);
+                        self.input.merges = merges;
+                        self.input.merges_known = true;
+                    }
+                    _ => {
+                        self.needs_merges = true;
+                        return ControlFlow::Break(());
+                    }
+                }
+            }
+        }
         ready.vfill.advance(row, cells);
         let kind = ready.det.kind;
         let defs = ready.det.defs();
@@ -443,24 +498,6 @@ impl<'a> SheetProcessor<'a> {
             }
             cv
         };
-        if !self.input.merges_known {
-            // A label that was filled in the row above and is empty here is
-            // how a vertically merged cell looks without its merge.
-            if self.prev_filled.len() != ready.det.columns.len() {
-                self.prev_filled = vec![false; ready.det.columns.len()];
-            }
-            for (i, m) in ready.det.columns.iter().enumerate() {
-                if !FILL_DOWN_COLUMNS.contains(&defs[m.canon].name) {
-                    continue;
-                }
-                let filled = !cell_of(m).is_empty();
-                if !filled && self.prev_filled[i] && cells.iter().any(|c| !c.is_empty()) {
-                    self.needs_merges = true;
-                    return ControlFlow::Break(());
-                }
-                self.prev_filled[i] = filled;
-            }
-        }
         let period_cell = ready.det.period_col.map(|c| cells.get(c as usize).cloned().unwrap_or(Cv::Empty));
         let all_empty = ready.det.columns.iter().all(|m| cell_of(m).is_empty())
             && period_cell.as_ref().is_none_or(|c| c.is_empty());

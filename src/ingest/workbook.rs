@@ -150,7 +150,7 @@ fn push_range(range: &calamine::Range<Data>, proc: &mut SheetProcessor<'_>) {
 }
 
 fn sheet_input<'a>(file: &'a str, meta: &'a SheetMeta, merges: Vec<(u32, u32, u32, u32)>) -> SheetInput<'a> {
-    SheetInput { file, sheet: &meta.name, hidden: meta.hidden, merges, merges_known: true }
+    SheetInput { file, sheet: &meta.name, hidden: meta.hidden, merges, merges_known: true, merge_source: None }
 }
 
 fn read_error_result(meta: &SheetMeta, kind: &str, err: impl std::fmt::Display) -> SheetResult {
@@ -202,7 +202,9 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
         }
         // First pass without merged regions (reading them is a second pass
         // over the sheet's XML); a second pass only when the layout needs them.
-        let mut proc = SheetProcessor::new(SheetInput { merges_known: false, ..sheet_input(file, meta, Vec::new()) });
+        let source = || super::xlsx_merges::merged_regions(cursor_bytes, &meta.name);
+        let mut proc =
+            SheetProcessor::new(SheetInput { merges_known: false, merge_source: Some(&source), ..sheet_input(file, meta, Vec::new()) });
         let mut error = match book.worksheet_cells_reader(&meta.name) {
             Ok(mut reader) => stream_cells!(reader, proc),
             Err(e) => Some(e.to_string()),

@@ -12,7 +12,10 @@ use crate::error::Error;
 use crate::model::{Grouped, Overdue, ProblemFigures, VisitsMonth, VisitsReport};
 use crate::quality::Issue;
 use polars::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+/// (visit id) or (date, cadre, enterprise).
+type VisitKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>, Option<&'a str>);
 
 pub const GROUPS: [(&str, &str); 4] = [("category", "category"), ("tier", "tier"), ("region", "region"), ("cadre_unit", "cadre_unit")];
 
@@ -40,20 +43,17 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let problems = strs(&problems_ca);
     let years = col_i64(&rows, "year")?;
     let months = col_i64(&rows, "month")?;
-    let visit_keys: Vec<String> = (0..rows.height())
+    // A visit is its 走访编号, else (date, cadre, enterprise); keys borrow
+    // the columns' strings, so a million rows cost no string copies.
+    let visit_keys: Vec<VisitKey<'_>> = (0..rows.height())
         .map(|i| match ids[i] {
-            Some(id) => format!("id:{id}"),
-            None => format!(
-                "{}|{}|{}",
-                dates[i].unwrap_or(0),
-                cadres[i].unwrap_or(""),
-                enterprises[i].unwrap_or("")
-            ),
+            Some(id) => (Some(id), None, None, None),
+            None => (None, dates[i], cadres[i], enterprises[i]),
         })
         .collect();
-    let mut latest: HashMap<String, usize> = HashMap::new();
+    let mut latest: PlHashMap<(VisitKey<'_>, Option<&str>), usize> = PlHashMap::default();
     for i in 0..rows.height() {
-        let key = format!("{}\u{1}{}", visit_keys[i], problems[i].unwrap_or(""));
+        let key = (visit_keys[i], problems[i]);
         let period = (years[i], months[i]);
         match latest.get(&key) {
             // Later periods win; within one period the later row wins.
@@ -66,8 +66,11 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let mut keep: Vec<usize> = latest.into_values().collect();
     keep.sort_unstable();
     let keep_mask: BooleanChunked = {
-        let set: HashSet<usize> = keep.iter().copied().collect();
-        (0..rows.height()).map(|i| set.contains(&i)).collect()
+        let mut mask = vec![false; rows.height()];
+        for &i in &keep {
+            mask[i] = true;
+        }
+        mask.into_iter().collect()
     };
 
     let tiers_ca = str_ca(&rows, "tier")?;
@@ -85,16 +88,16 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let end = as_of.end_days();
 
     let mut report = VisitsReport::default();
-    let mut visit_set: HashSet<&str> = HashSet::new();
-    let mut enterprise_set: HashSet<&str> = HashSet::new();
-    let mut cadre_set: HashSet<&str> = HashSet::new();
+    let mut visit_set: PlHashSet<VisitKey<'_>> = PlHashSet::default();
+    let mut enterprise_set: PlHashSet<&str> = PlHashSet::default();
+    let mut cadre_set: PlHashSet<&str> = PlHashSet::default();
     let (mut resolved_with_date, mut on_time, mut sat_total, mut sat_good) = (0i64, 0i64, 0i64, 0i64);
     let mut durations: Vec<f64> = Vec::new();
-    let mut monthly: HashMap<u32, (HashSet<&str>, i64, i64)> = HashMap::new();
+    let mut monthly: HashMap<u32, (PlHashSet<VisitKey<'_>>, i64, i64)> = HashMap::new();
     // Effective status and deadline of every kept row, for the group-bys.
     let mut status_eff: Vec<&str> = Vec::with_capacity(keep.len());
     for &i in &keep {
-        visit_set.insert(&visit_keys[i]);
+        visit_set.insert(visit_keys[i]);
         if let Some(e) = usccs[i].or(enterprises[i]) {
             enterprise_set.insert(e);
         }
@@ -103,7 +106,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         }
         let visit_month = dates[i].and_then(month_of_days).unwrap_or(0);
         let entry = monthly.entry(visit_month).or_default();
-        entry.0.insert(&visit_keys[i]);
+        entry.0.insert(visit_keys[i]);
         let is_problem = problems[i].is_some_and(|p| !p.trim().is_empty());
         // A problem without a status counts as in progress.
         let status = statuses[i].unwrap_or("in_progress");
