@@ -176,7 +176,8 @@ fn map_row(kind: Kind, area: &HeaderArea, row: usize, groups: &GroupCells<'_>) -
             .filter(|g| g.text != sub.text);
         let mut matched = None;
         if let Some(i) = columns::match_header(kind, &sub.text) {
-            matched = Some((i, sub.unit.clone()));
+            // A unit on the group cell (`投资完成情况（亿元）`) covers its sub-columns.
+            matched = Some((i, sub.unit.clone().or_else(|| group.as_ref().and_then(|g| g.unit.clone()))));
         } else if let Some(g) = &group {
             let combined = format!("{}{}", g.text, sub.text);
             if let Some(i) = columns::match_header(kind, &combined) {

@@ -47,6 +47,7 @@ struct Patterns {
     compact: Regex,
     dotted: Regex,
     year: Regex,
+    bare_year: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -64,6 +65,7 @@ fn patterns() -> &'static Patterns {
             compact: re(r"(?:^|[^\d])(\d{4})(\d{2})(?:$|[^\d])"),
             dotted: re(r"(?:^|[^\d])(\d{4})[./](\d{1,2})(?:$|[^\d])"),
             year: re(r"(\d{4})年"),
+            bare_year: re(r"(?:^|[^\d])((?:19|20)\d{2})(?:$|[^\d])"),
         }
     })
 }
@@ -121,6 +123,12 @@ pub fn parse_year_text(raw: &str) -> Option<i32> {
     let c = patterns().year.captures(&folded)?;
     let y: i32 = c[1].parse().ok()?;
     (1990..=2100).contains(&y).then_some(y)
+}
+
+/// A year written alone in a file name (`目标任务2023.xlsx`), for targets.
+pub fn parse_bare_year(raw: &str) -> Option<i32> {
+    let c = patterns().bare_year.captures(raw)?;
+    c[1].parse().ok()
 }
 
 /// The period in a period-column cell: text, an Excel date, or `202303`.
@@ -191,6 +199,8 @@ mod tests {
         assert_eq!(cell_year(&Cv::Num(2023.0)), Some(2023));
         assert_eq!(cell_year(&Cv::Text("2023年度")), Some(2023));
         assert_eq!(parse_year_text("2023年目标任务表"), Some(2023));
+        assert_eq!(parse_bare_year("目标任务2023.xlsx"), Some(2023));
+        assert_eq!(parse_bare_year("目标任务202303.xlsx"), None);
         assert_eq!(Period::month(2023, 3).to_string(), "2023-03");
         assert_eq!(Period::year(2023).to_string(), "2023");
     }

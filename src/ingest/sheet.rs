@@ -87,17 +87,20 @@ const TOTAL_PREFIXES: [&str; 5] = ["合计", "总计", "小计", "共计", "其�
 const WHOLE_PREFIXES: [&str; 6] = ["全县", "全市", "全区", "全省", "全州", "全旗"];
 
 /// True when a row starting with `text` is a note or signature line. `注`,
-/// `备注` and `说明` must be followed by punctuation or a number, so a
-/// project called `注塑产业园` does not end the table.
+/// `备注`, `说明` and `制表` must be followed by punctuation or a number
+/// (or 人), so a project called `注塑产业园` does not end the table.
 pub fn is_end_marker(text: &str) -> bool {
     let t = fold_width_and_space(text);
     END_MARKERS.iter().any(|m| {
         let Some(rest) = t.strip_prefix(m) else { return false };
-        if m.chars().count() > 2 || *m == "填报人" {
+        // These also begin ordinary names (注塑, 说明书, 制表机 …): they end
+        // the table only before punctuation, a number, or 人 (制表人).
+        if !matches!(*m, "注" | "备注" | "说明" | "制表") {
             return true;
         }
         match rest.chars().next() {
             None => true,
+            Some('人') => *m == "制表",
             Some(c) => matches!(c, ':' | '：' | '、' | '.' | '(' | '（' | '1'..='9' | '①'..='⑩'),
         }
     })
@@ -386,6 +389,7 @@ impl<'a> SheetProcessor<'a> {
                 .find_map(|t| period::parse_year_text(t))
                 .or_else(|| period::parse_year_text(file_name))
                 .or_else(|| period::parse_period_text(file_name).map(|p| p.year))
+                .or_else(|| period::parse_bare_year(file_name))
                 .map(Period::year)
         } else {
             title_period.or_else(|| period::parse_period_text(file_name)).or_else(|| period::parse_period_text(self.input.sheet))
@@ -582,9 +586,12 @@ impl<'a> SheetProcessor<'a> {
                         let factor = match def.ty {
                             ColType::Money => inline.unwrap_or(ready.money_factor[i]),
                             // Indicator values convert when their unit is money.
+                            // Indicator values convert when their unit is money: the
+                            // cell's, the row's 计量单位, the header's, or the unit line.
                             ColType::Number if kind == Kind::Indicators => inline
                                 .or(row_unit_factor)
                                 .or_else(|| m.unit.as_deref().and_then(values::money_factor))
+                                .or(ready.det.unit_line_factor)
                                 .unwrap_or(1.0),
                             ColType::Number if kind == Kind::Targets => inline.or(row_unit_factor).unwrap_or(1.0),
                             _ => 1.0,
@@ -718,10 +725,10 @@ impl<'a> SheetProcessor<'a> {
                     if is_null(&out, "value_ytd", &ready.builder) && is_null(&out, "growth_reported", &ready.builder) && !is_total {
                         rejected.get_or_insert_with(|| issue(Severity::Error, 0, "value_ytd", String::new(), format!("第{}行本年累计和增速均为空，该行未计入", row + 1)));
                     }
-                    if let (Some(p), Some(f)) = (ready.builder.position("unit"), row_unit_factor) {
-                        if f != 1.0 || row_unit.is_some() {
-                            out[p] = Val::Str(Cow::Borrowed("万元"));
-                        }
+                    // Converted money is in 万元 whatever the ledger said.
+                    let money = row_unit_factor.is_some() || (row_unit.is_none() && ready.det.unit_line_factor.is_some());
+                    if let (Some(p), true) = (ready.builder.position("unit"), money) {
+                        out[p] = Val::Str(Cow::Borrowed("万元"));
                     }
                 }
                 Kind::Targets => {

@@ -337,11 +337,18 @@ pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
     let meta = SheetMeta { name: sheet_name.to_string(), hidden: false, typ: SheetType::WorkSheet };
     let mut proc = SheetProcessor::new(sheet_input(file, &meta, Vec::new()));
     let mut record = csv::StringRecord::new();
-    let mut row = 0u32;
+    // Row numbers follow the file's lines, as a spreadsheet opening the CSV
+    // shows them. The csv crate skips empty lines and reports a record's
+    // start without them, but its position after a record is exact: the
+    // record starts on that line, less one, less the line breaks inside
+    // its quoted fields.
     let mut error = None;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
+                let embedded: u64 = record.iter().map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64).sum();
+                let start_line = reader.position().line().saturating_sub(1 + embedded).max(1);
+                let row = (start_line - 1) as u32;
                 let cvs: Vec<Cv<'_>> = record
                     .iter()
                     .take(MAX_COLUMNS as usize)
@@ -350,7 +357,6 @@ pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
                 if cvs.iter().any(|c| !c.is_empty()) && proc.push_row(row, &cvs) == ControlFlow::Break(()) {
                     break;
                 }
-                row += 1;
             }
             Ok(false) => break,
             Err(e) => {
