@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use polars::prelude::DataFrame;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::ops::ControlFlow;
 
 /// Where a sheet comes from.
@@ -515,20 +516,15 @@ impl<'a> SheetProcessor<'a> {
         self.pending_blank = 0;
 
         // Total rows: the name, region or first text cell says 合计/小计/全县 ….
-        let mut labels: Vec<Cow<'_, str>> = Vec::with_capacity(3);
-        for m in &ready.det.columns {
-            let name = defs[m.canon].name;
-            if matches!(name, "name" | "region" | "enterprise" | "scope") {
-                if let Some(t) = cell_of(m).text() {
-                    labels.push(t);
-                }
-            }
-        }
-        if let Some(t) = first_text.and_then(|c| c.text()) {
-            labels.push(t);
-        }
-        let is_total = kind != Kind::Targets && labels.iter().any(|l| is_total_label(l, true))
-            || kind == Kind::Targets && labels.iter().any(|l| is_total_label(l, false));
+        let allow_whole = kind != Kind::Targets;
+        let is_total = ready
+            .det
+            .columns
+            .iter()
+            .filter(|m| matches!(defs[m.canon].name, "name" | "region" | "enterprise" | "scope"))
+            .filter_map(|m| cell_of(m).text())
+            .chain(first_text.and_then(|c| c.text()))
+            .any(|l| is_total_label(&l, allow_whole));
         if is_total {
             self.report.total_rows += 1;
             if kind != Kind::Indicators {
@@ -752,38 +748,37 @@ impl<'a> SheetProcessor<'a> {
         }
         if rejected.is_none() && !is_total {
             // Duplicate keys within one sheet: the second row is rejected.
-            let b = &ready.builder;
-            let key = match kind {
-                Kind::Projects => get(&out, "project_id", b)
-                    .map(|id| format!("项目编号 {id}"))
-                    .or_else(|| Some(format!("{} / {}", get(&out, "name", b).unwrap_or_default(), get(&out, "region", b).unwrap_or_default()))),
-                Kind::Indicators => Some(format!(
-                    "{} / {} / {}",
-                    get(&out, "indicator", b).unwrap_or_default(),
-                    get(&out, "region", b).unwrap_or_default(),
-                    row_period.map(|p| p.to_string()).unwrap_or_default()
-                )),
-                Kind::Visits => {
-                    let visit = get(&out, "visit_id", b).unwrap_or_else(|| {
-                        format!(
-                            "{} / {} / {}",
-                            get(&out, "visit_date", b).unwrap_or_default(),
-                            get(&out, "cadre", b).unwrap_or_default(),
-                            get(&out, "enterprise", b).unwrap_or_default()
-                        )
-                    });
-                    Some(format!("{visit} / {}", get(&out, "problem", b).unwrap_or_default()))
-                }
-                Kind::Targets => Some(format!(
-                    "{} / {} / {}",
-                    get(&out, "scope", b).unwrap_or_default(),
-                    get(&out, "metric", b).unwrap_or_default(),
-                    row_period.map(|p| p.to_string()).unwrap_or_default()
-                )),
+            // The key is built in one buffer: at province scale a formatted
+            // string per field per row is a measurable share of the run.
+            let field = |name: &str| ready.builder.position(name).map(|p| &out[p]).filter(|v| **v != Val::Null);
+            let mut key = String::with_capacity(64);
+            let fields: &[&str] = match kind {
+                Kind::Projects if field("project_id").is_some() => &["project_id"],
+                Kind::Projects => &["name", "region"],
+                Kind::Indicators => &["indicator", "region", frame::PERIOD],
+                Kind::Visits if field("visit_id").is_some() => &["visit_id", "problem"],
+                Kind::Visits => &["visit_date", "cadre", "enterprise", "problem"],
+                Kind::Targets => &["scope", "metric"],
             };
+            for name in fields {
+                push_key(&mut key, field(name));
+            }
+            if matches!(kind, Kind::Indicators | Kind::Targets) {
+                if let Some(p) = row_period {
+                    let _ = write!(key, "{p}");
+                }
+            }
+            let shown = || match kind {
+                Kind::Projects => match field("project_id") {
+                    Some(id) => format!("项目编号 {}", val_text(id)),
+                    None => format!("{} / {}", field("name").map(val_text).unwrap_or_default(), field("region").map(val_text).unwrap_or_default()),
+                },
+                _ => "同一记录".to_string(),
+            };
+            let key = Some(key);
             if let Some(key) = key {
                 if let Some(first) = ready.keys.get(&key) {
-                    let shown = if kind == Kind::Projects { key.clone() } else { "同一记录".to_string() };
+                    let shown = shown();
                     // Point at the key's own cell: 项目编号 where there is one.
                     let key_cols: &[&str] = match kind {
                         Kind::Projects => &["project_id", "name"],
@@ -936,6 +931,24 @@ fn text_value<'c>(name: &str, cv: &Cv<'c>, cache: &mut LabelCache, canon: usize)
 /// Folded labels by canonical column: raw text → the folded text, or None
 /// when the raw text is already in canonical form.
 type LabelCache = Vec<HashMap<String, Option<String>>>;
+
+/// Appends one key field and a separator that cannot occur in ledger text.
+fn push_key(key: &mut String, v: Option<&Val<'_>>) {
+    if let Some(v) = v {
+        key.push_str(&val_text(v));
+    }
+    key.push('\u{1}');
+}
+
+fn val_text(v: &Val<'_>) -> String {
+    match v {
+        Val::Str(s) => s.to_string(),
+        Val::F64(x) => x.to_string(),
+        Val::Date(d) | Val::I32(d) => d.to_string(),
+        Val::Bool(b) => b.to_string(),
+        Val::Null => String::new(),
+    }
+}
 
 /// A period cell that names only a month (`3`, `3月`), in the sheet's year.
 fn month_only(cv: &Cv<'_>, sheet: Option<Period>) -> Option<Period> {
