@@ -230,6 +230,7 @@ struct Ready {
     out_pos: Vec<Option<usize>>,
     money_factor: Vec<f64>,
     label_cache: LabelCache,
+    fold_cache: FoldCache,
     vfill: VerticalFill,
     keys: polars::prelude::PlHashMap<String, u32>,
     builder: FrameBuilder,
@@ -428,6 +429,7 @@ impl<'a> SheetProcessor<'a> {
             out_pos,
             money_factor,
             label_cache: Vec::new(),
+            fold_cache: Vec::new(),
             keys: Default::default(),
             builder,
         }))
@@ -632,13 +634,16 @@ impl<'a> SheetProcessor<'a> {
                 if raw.is_empty() || values::is_missing_marker(raw) {
                     continue;
                 }
-                let folded: Option<Option<&'static str>> = match (kind, def.name) {
-                    (Kind::Projects, "status") => Some(values::fold_project_status(raw)),
-                    (Kind::Visits, "tier") => Some(values::fold_tier(raw)),
-                    (Kind::Visits, "status") => Some(values::fold_problem_status(raw)),
-                    (Kind::Visits, "satisfaction") => Some(values::fold_satisfaction(raw)),
+                let fold: Option<fn(&str) -> Option<&'static str>> = match (kind, def.name) {
+                    (Kind::Projects, "status") => Some(values::fold_project_status),
+                    (Kind::Visits, "tier") => Some(values::fold_tier),
+                    (Kind::Visits, "status") => Some(values::fold_problem_status),
+                    (Kind::Visits, "satisfaction") => Some(values::fold_satisfaction),
                     _ => None,
                 };
+                // Folding normalises the text first; a ledger has a handful of
+                // distinct spellings, so each is folded once per sheet.
+                let folded = fold.map(|f| cached_fold(&mut ready.fold_cache, m.canon, raw, f));
                 match folded {
                     Some(Some(v)) => out[pos] = Val::Str(Cow::Borrowed(v)),
                     Some(None) => {
@@ -648,7 +653,14 @@ impl<'a> SheetProcessor<'a> {
                     None => {}
                 }
                 if kind == Kind::Visits && def.name == "category" {
-                    let (canon, known) = values::fold_category(raw);
+                    let known_of = |r: &str| {
+                        let (canon, known) = values::fold_category(r);
+                        known.then_some(canon)
+                    };
+                    let (canon, known) = match cached_fold(&mut ready.fold_cache, m.canon, raw, known_of) {
+                        Some(c) => (c, true),
+                        None => ("其他", false),
+                    };
                     out[pos] = Val::Str(Cow::Borrowed(canon));
                     if !known {
                         warnings.push(issue(Severity::Warning, m.sheet_col, def.name, raw.to_string(), format!("{cell}问题类别「{raw}」不在规定类别中，按“其他”统计")));
@@ -926,6 +938,24 @@ fn text_value<'c>(name: &str, cv: &Cv<'c>, cache: &mut LabelCache, canon: usize)
         None => Val::Str(text),
         Some(f) => Val::Str(Cow::Owned(f)),
     }
+}
+
+/// Folded categorical values by canonical column: raw text → canonical value.
+type FoldCache = Vec<HashMap<String, Option<&'static str>>>;
+
+fn cached_fold(cache: &mut FoldCache, canon: usize, raw: &str, fold: impl Fn(&str) -> Option<&'static str>) -> Option<&'static str> {
+    if cache.len() <= canon {
+        cache.resize_with(canon + 1, HashMap::new);
+    }
+    let column = &mut cache[canon];
+    if let Some(v) = column.get(raw) {
+        return *v;
+    }
+    let v = fold(raw);
+    if column.len() < 10_000 {
+        column.insert(raw.to_string(), v);
+    }
+    v
 }
 
 /// Folded labels by canonical column: raw text → the folded text, or None

@@ -75,7 +75,14 @@ fn format_plain(v: f64) -> String {
 /// Folds full-width forms to half-width and removes every kind of white space.
 /// NFKC does the width folding (and nothing a header or number needs kept).
 pub fn fold_width_and_space(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_whitespace()) {
+    // Most cells need nothing: no space and no character NFKC would change
+    // for our purposes (CJK punctuation and ideographic space, full-width
+    // forms, enclosed and squared forms, typographic spaces).
+    let needs_fold = |c: char| {
+        c.is_whitespace()
+            || matches!(c, '\u{2000}'..='\u{206F}' | '\u{2460}'..='\u{24FF}' | '\u{3000}'..='\u{303F}' | '\u{3200}'..='\u{33FF}' | '\u{FE30}'..='\u{FFEF}')
+    };
+    if !s.chars().any(needs_fold) {
         return Cow::Borrowed(s);
     }
     if s.is_ascii() {
