@@ -2,9 +2,11 @@
 //! (or the terminal). Nothing here computes a figure.
 
 pub mod article;
+pub mod charts;
 pub mod console;
 pub mod html;
 pub mod json;
+pub mod templates;
 pub mod tidy;
 pub mod xlsx;
 
