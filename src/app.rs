@@ -80,6 +80,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         Some(a) => a,
         None => return Err(Error::Input("重点项目和经济指标台账中都没有报告期，无法确定统计截止月份；请用 --period 指定".into())),
     };
+    let created_out = !opts.out.exists();
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::Output(format!("{}：{e}", opts.out.display())))?;
     // The statistics and the tidy data only read the ledgers: do both at once.
     let (report, staged) = rayon::join(
@@ -87,43 +88,32 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         || report::tidy::stage_tidy(&ingested.ledgers, &opts.out),
     );
     timing("statistics and tidy data", started);
+    // Everything is rendered in memory first: a failure leaves no partial output.
     let rendered = report.and_then(|report| {
         let staged = staged?;
-        // Everything is rendered in memory first: a failure leaves no partial output.
         let metrics = report::json::to_json(&report)?;
-        let workbook = report::xlsx::render_workbook(&report);
-        let html = report::html::render_briefing(&report, opts.templates.as_deref());
-        let article = report::article::render_article(&report, opts.templates.as_deref());
-        Ok((report, staged, metrics, workbook, html, article))
+        let workbook = report::xlsx::render_workbook(&report)?;
+        let html = report::html::render_briefing(&report, opts.templates.as_deref())?;
+        let article = report::article::render_article(&report, opts.templates.as_deref())?;
+        Ok((report, staged, [("metrics.json", metrics.into_bytes()), ("briefing.xlsx", workbook), ("briefing.html", html.into_bytes()), ("article.md", article.into_bytes())]))
     });
-    let (report, staged, metrics, workbook, html, article) = match rendered {
+    let (report, staged, files) = match rendered {
         Ok(r) => r,
         Err(e) => {
             report::tidy::discard_tidy(&opts.out.join(".data.partial"));
+            if created_out {
+                let _ = std::fs::remove_dir(&opts.out);
+            }
             return Err(e);
         }
     };
     timing("reports", started);
-    report::write_atomic(&opts.out.join("metrics.json"), metrics.as_bytes())?;
-    // Renderers still being built report themselves instead of failing the run.
-    let mut notes = Vec::new();
-    for (name, bytes) in [
-        ("briefing.xlsx", workbook),
-        ("briefing.html", html.map(String::into_bytes)),
-        ("article.md", article.map(String::into_bytes)),
-    ] {
-        match bytes {
-            Ok(b) => report::write_atomic(&opts.out.join(name), &b)?,
-            Err(Error::Internal(msg)) if msg.contains("not implemented") => notes.push(msg),
-            Err(e) => return Err(e),
-        }
+    for (name, bytes) in &files {
+        report::write_atomic(&opts.out.join(name), bytes)?;
     }
     report::tidy::commit_tidy(&staged, &opts.out)?;
     timing("written", started);
-    let mut stdout = report::console::render_summary(&report, &opts.out);
-    for n in notes {
-        stdout.push_str(&format!("（{n}）\n"));
-    }
+    let stdout = report::console::render_summary(&report, &opts.out);
     Ok(outcome(stdout, &ingested, opts.strict))
 }
 

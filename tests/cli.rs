@@ -97,3 +97,36 @@ fn a_config_key_typo_is_named() {
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("yelow_band_pp"));
 }
+
+#[test]
+fn a_broken_template_leaves_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("tpl");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("article.md.j2"), "{{ no_such_variable }}\n").unwrap();
+    let out = dir.path().join("out");
+    let r = statbrief().args(["run", "--input", SAMPLE, "--templates"]).arg(&templates).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("no_such_variable"));
+    assert!(!out.exists(), "no partial output");
+    // Into an existing folder: its old files stay as they were.
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("metrics.json"), "old").unwrap();
+    let r = statbrief().args(["run", "--input", SAMPLE, "--templates"]).arg(&templates).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(out.join("metrics.json")).unwrap(), "old");
+    assert!(!out.join("briefing.html").exists());
+}
+
+#[test]
+fn run_writes_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = statbrief().args(["run", "--input", SAMPLE, "--out"]).arg(&out).output().unwrap();
+    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    for f in ["metrics.json", "briefing.xlsx", "briefing.html", "article.md", "data/visits.parquet"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(stdout.contains("统计截止：2025年1—6月"), "{stdout}");
+}

@@ -147,6 +147,6 @@ pub fn render_summary(r: &crate::model::Report, out: &std::path::Path) -> String
         q.count(Severity::Error),
         q.count(Severity::Warning)
     );
-    let _ = writeln!(s, "已写出：{}", out.join("metrics.json").display());
+    let _ = writeln!(s, "已写出：{}（metrics.json、briefing.xlsx、briefing.html、article.md、data/）", out.display());
     s
 }
