@@ -240,6 +240,7 @@ fn concat_frames(kind: Kind, dfs: Vec<DataFrame>) -> Result<DataFrame, Error> {
     for df in iter {
         acc.vstack_mut_owned(df)?;
     }
-    acc.rechunk_mut();
+    // No rechunk: copying every column into one chunk would briefly hold the
+    // whole ledger twice; polars and the statistics read chunked columns.
     Ok(acc)
 }

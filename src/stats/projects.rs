@@ -14,7 +14,6 @@ use crate::error::Error;
 use crate::model::{Grouped, MonthlyDone, ProjectFigures, ProjectItem, ProjectsReport};
 use crate::quality::Issue;
 use polars::prelude::*;
-use std::collections::HashMap;
 
 pub const GROUPS: [&str; 4] = ["region", "chain", "leader", "level"];
 
@@ -210,22 +209,19 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     Ok((report, issues))
 }
 
-fn project_keys(df: &DataFrame) -> Result<Vec<String>, Error> {
-    let (ids_ca, names_ca, regions_ca) = (str_ca(df, "project_id")?, str_ca(df, "name")?, str_ca(df, "region")?);
-    let (ids, names, regions) = (strs(&ids_ca), strs(&names_ca), strs(&regions_ca));
-    Ok((0..df.height())
-        .map(|i| match ids[i] {
-            Some(id) => format!("id:{id}"),
-            None => format!("nr:{}/{}", names[i].unwrap_or(""), regions[i].unwrap_or("")),
-        })
-        .collect())
-}
-
 /// The warnings of SPEC §2.1: done_ytd falling from an earlier month,
 /// done_ytd above total investment, a start date after the as-of month.
 fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec<Issue>, Error> {
     let mut issues = Vec::new();
-    let keys = project_keys(year_rows)?;
+    // A project is its 项目编号, else (name, region); keys borrow the columns.
+    let (ids_ca, key_names_ca, regions_ca) = (str_ca(year_rows, "project_id")?, str_ca(year_rows, "name")?, str_ca(year_rows, "region")?);
+    let (ids, key_names, regions) = (strs(&ids_ca), strs(&key_names_ca), strs(&regions_ca));
+    let keys: Vec<(Option<&str>, Option<&str>, Option<&str>)> = (0..year_rows.height())
+        .map(|i| match ids[i] {
+            Some(id) => (Some(id), None, None),
+            None => (None, key_names[i], regions[i]),
+        })
+        .collect();
     let months = col_i64(year_rows, "month")?;
     let done = col_f64(year_rows, "done_ytd")?;
     let files_ca = str_ca(year_rows, "source_file")?;
@@ -237,10 +233,10 @@ fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec
     let names = strs(&names_ca);
     let mut order: Vec<usize> = (0..year_rows.height()).collect();
     order.sort_by_key(|&i| (months[i], rows[i]));
-    let mut last: HashMap<&str, (i64, f64)> = HashMap::new();
+    let mut last: PlHashMap<(Option<&str>, Option<&str>, Option<&str>), (i64, f64)> = PlHashMap::default();
     for i in order {
         let (Some(m), Some(d)) = (months[i], done[i]) else { continue };
-        if let Some(&(pm, pd)) = last.get(keys[i].as_str()) {
+        if let Some(&(pm, pd)) = last.get(&keys[i]) {
             if pm < m && d < pd {
                 issues.push(stat_issue(
                     files[i].unwrap_or(""),
@@ -258,7 +254,7 @@ fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec
                 ));
             }
         }
-        last.insert(keys[i].as_str(), (m, d));
+        last.insert(keys[i], (m, d));
     }
     let done = col_f64(current, "done_ytd")?;
     let total = col_f64(current, "total_investment")?;
