@@ -193,7 +193,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         .filter_map(|(m, done)| m.map(|m| MonthlyDone { month: m as u32, done }))
         .collect();
 
-    issues.extend(checks(&year_rows, &current, as_of)?);
+    issues.extend(checks(&year_rows, latest, as_of)?);
     let items = items(&current, time_progress, band, config)?;
     let mut groups = groups.into_iter();
     let report = ProjectsReport {
@@ -211,7 +211,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
 
 /// The warnings of SPEC §2.1: done_ytd falling from an earlier month,
 /// done_ytd above total investment, a start date after the as-of month.
-fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec<Issue>, Error> {
+fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<Issue>, Error> {
     let mut issues = Vec::new();
     // A project is its 项目编号, else (name, region); keys borrow the columns.
     let (ids_ca, key_names_ca, regions_ca) = (str_ca(year_rows, "project_id")?, str_ca(year_rows, "name")?, str_ca(year_rows, "region")?);
@@ -256,17 +256,10 @@ fn checks(year_rows: &DataFrame, current: &DataFrame, as_of: AsOf) -> Result<Vec
         }
         last.insert(keys[i], (m, d));
     }
-    let done = col_f64(current, "done_ytd")?;
-    let total = col_f64(current, "total_investment")?;
-    let start = col_days(current, "start_date")?;
-    let files_ca = str_ca(current, "source_file")?;
-    let files = strs(&files_ca);
-    let sheets_ca = str_ca(current, "sheet")?;
-    let sheets = strs(&sheets_ca);
-    let rows = col_i64(current, "row")?;
-    let names_ca = str_ca(current, "name")?;
-    let names = strs(&names_ca);
-    for i in 0..current.height() {
+    // The other two checks look at the sheet the figures come from.
+    let total = col_f64(year_rows, "total_investment")?;
+    let start = col_days(year_rows, "start_date")?;
+    for i in (0..year_rows.height()).filter(|&i| months[i] == Some(latest)) {
         let name = names[i].unwrap_or("");
         let (file, sheet, row) = (files[i].unwrap_or(""), sheets[i], rows[i].map(|r| r as i32));
         if let (Some(d), Some(t)) = (done[i], total[i]) {
