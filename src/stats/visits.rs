@@ -37,8 +37,6 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let cadres = strs(&cadres_ca);
     let enterprises_ca = str_ca(&rows, "enterprise")?;
     let enterprises = strs(&enterprises_ca);
-    let usccs_ca = str_ca(&rows, "uscc")?;
-    let usccs = strs(&usccs_ca);
     let problems_ca = str_ca(&rows, "problem")?;
     let problems = strs(&problems_ca);
     let years = col_i64(&rows, "year")?;
@@ -73,17 +71,22 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         mask.into_iter().collect()
     };
 
-    let tiers_ca = str_ca(&rows, "tier")?;
+    // The other columns are read from the kept rows only: a cumulative
+    // ledger re-sent each month holds every problem several times.
+    let mut kept = rows.filter(&keep_mask)?;
+    let usccs_ca = str_ca(&kept, "uscc")?;
+    let usccs = strs(&usccs_ca);
+    let tiers_ca = str_ca(&kept, "tier")?;
     let tiers = strs(&tiers_ca);
-    let deadlines = col_days(&rows, "deadline")?;
-    let statuses_ca = str_ca(&rows, "status")?;
+    let deadlines = col_days(&kept, "deadline")?;
+    let statuses_ca = str_ca(&kept, "status")?;
     let statuses = strs(&statuses_ca);
-    let resolved_dates = col_days(&rows, "resolved_date")?;
-    let satisfaction_ca = str_ca(&rows, "satisfaction")?;
+    let resolved_dates = col_days(&kept, "resolved_date")?;
+    let satisfaction_ca = str_ca(&kept, "satisfaction")?;
     let satisfaction = strs(&satisfaction_ca);
-    let regions_ca = str_ca(&rows, "region")?;
+    let regions_ca = str_ca(&kept, "region")?;
     let regions = strs(&regions_ca);
-    let units_ca = str_ca(&rows, "cadre_unit")?;
+    let units_ca = str_ca(&kept, "cadre_unit")?;
     let units = strs(&units_ca);
     let end = as_of.end_days();
 
@@ -96,9 +99,10 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let mut monthly: HashMap<u32, (PlHashSet<VisitKey<'_>>, i64, i64)> = HashMap::new();
     // Effective status and deadline of every kept row, for the group-bys.
     let mut status_eff: Vec<&str> = Vec::with_capacity(keep.len());
-    for &i in &keep {
+    // `i` indexes all rows (keys), `j` the kept rows (other columns).
+    for (j, &i) in keep.iter().enumerate() {
         visit_set.insert(visit_keys[i]);
-        if let Some(e) = usccs[i].or(enterprises[i]) {
+        if let Some(e) = usccs[j].or(enterprises[i]) {
             enterprise_set.insert(e);
         }
         if let Some(c) = cadres[i] {
@@ -109,7 +113,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         entry.0.insert(visit_keys[i]);
         let is_problem = problems[i].is_some_and(|p| !p.trim().is_empty());
         // A problem without a status counts as in progress.
-        let status = statuses[i].unwrap_or("in_progress");
+        let status = statuses[j].unwrap_or("in_progress");
         status_eff.push(if is_problem { status } else { "" });
         if !is_problem {
             continue;
@@ -124,9 +128,9 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             "unresolvable" => report.unresolvable += 1,
             _ => report.in_progress += 1,
         }
-        let deadline = deadlines[i].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tiers[i]) as i32));
+        let deadline = deadlines[j].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tiers[j]) as i32));
         if status == "resolved" {
-            if let (Some(done), Some(visited)) = (resolved_dates[i], dates[i]) {
+            if let (Some(done), Some(visited)) = (resolved_dates[j], dates[i]) {
                 resolved_with_date += 1;
                 if deadline.is_some_and(|dl| done <= dl) {
                     on_time += 1;
@@ -139,15 +143,15 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
                 report.overdue.push(Overdue {
                     enterprise: enterprises[i].map(str::to_string).unwrap_or_default(),
                     problem: problems[i].map(str::to_string).unwrap_or_default(),
-                    region: regions[i].map(str::to_string),
-                    cadre_unit: units[i].map(str::to_string),
+                    region: regions[j].map(str::to_string),
+                    cadre_unit: units[j].map(str::to_string),
                     deadline: days_to_string(dl),
                     days_overdue: days,
                     colour: config.colours.colour(days).to_string(),
                 });
             }
         }
-        if let Some(s) = satisfaction[i] {
+        if let Some(s) = satisfaction[j] {
             sat_total += 1;
             if s == "满意" || s == "基本满意" {
                 sat_good += 1;
@@ -173,9 +177,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         .collect();
 
     // Groups of problems, in polars.
-    let kept = rows.filter(&keep_mask)?;
     let status_series = Series::new("status_eff".into(), status_eff);
-    let mut kept = kept;
     kept.with_column(status_series.into_column())?;
     let problems_df = kept.lazy().filter(col("status_eff").neq(lit(""))).collect()?;
     let mut groups = Vec::new();
