@@ -130,3 +130,23 @@ fn run_writes_every_output() {
     let stdout = String::from_utf8_lossy(&r.stdout);
     assert!(stdout.contains("统计截止：2025年1—6月"), "{stdout}");
 }
+
+#[test]
+fn article_sections_are_numbered_as_they_appear() {
+    // Only the visits ledgers: the article has one section, numbered 一.
+    let input = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(Path::new(SAMPLE).join("走访")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, input.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let r = statbrief().args(["run", "--period", "2025H1", "--input"]).arg(input.path()).arg("--out").arg(out.path()).output().unwrap();
+    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    let article = std::fs::read_to_string(out.path().join("article.md")).unwrap();
+    let heads: Vec<&str> = article.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(heads, vec!["## 一、入企服务和问题办理"]);
+    // Without --period there is no projects or indicators ledger to date the report.
+    let r = statbrief().args(["run", "--input"]).arg(input.path()).arg("--out").arg(out.path().join("x")).output().unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("--period"));
+}
