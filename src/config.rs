@@ -17,6 +17,9 @@ pub struct Config {
     pub office: String,
     /// The briefing's title.
     pub title: String,
+    /// How documents name the whole area (`全县`, `全市`, `全区`); empty: taken
+    /// from the office's name (`青山县统计局` → `全县`).
+    pub area: String,
     /// Official order of regions; regions not listed follow in name order.
     pub region_order: Vec<String>,
     /// Points below time progress that are still `yellow` (SPEC §2.1).
@@ -56,6 +59,7 @@ impl Default for Config {
         Config {
             office: "统计局".into(),
             title: "经济运行和重点工作简报".into(),
+            area: String::new(),
             region_order: Vec::new(),
             yellow_band_pp: 10.0,
             tier_days: TierDays::default(),
@@ -137,6 +141,8 @@ mod tests {
     fn defaults_and_overrides() {
         let c = Config::parse("office = \"青山县统计局\"\nyellow_band_pp = 5\n[tier_days]\n\"当场办\" = 2\nleader = 20\n").unwrap();
         assert_eq!(c.office, "青山县统计局");
+        assert_eq!(c.area, "");
+        assert_eq!(Config::parse("area = \"全市\"").unwrap().area, "全市");
         assert_eq!(c.yellow_band_pp, 5.0);
         assert_eq!(c.tier_days.on_the_spot, 2);
         assert_eq!(c.tier_days.department, 15);

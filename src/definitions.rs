@@ -8,7 +8,7 @@
 pub const METRICS: &[(&str, &str, &str, &str)] = &[
     ("as_of", "统计截止月份", "YYYY-MM", "`--period` 给出的月份（2023Q1→2023-03，2023H1→2023-06，2023→2023-12），缺省为重点项目和经济指标中最新的报告期。所有数据均为1—M月累计。"),
     ("year / month", "年份 / 月份", "", "as_of 的年和月。"),
-    ("office / title", "单位 / 标题", "", "来自 statbrief.toml。"),
+    ("office / title / area", "单位 / 标题 / 范围称谓", "", "来自 statbrief.toml；area 为文中对全域的称谓（全县、全市…），为空时按单位名称推断。"),
     ("projects.source_period", "项目数据所用月份", "YYYY-MM", "本年 as_of 及以前最新一期重点项目台账的月份；与 as_of 不同时另有警告。"),
     ("projects.total.count", "项目个数", "个", "所用月份台账中接收的项目行数。"),
     ("projects.total.plan", "年度计划投资", "万元", "Σ plan_year（年度计划投资）。"),

@@ -16,6 +16,9 @@ pub struct Report {
     pub month: u32,
     pub office: String,
     pub title: String,
+    /// How documents name the whole area (`全县`, `全市`); empty when the
+    /// configuration does not say (renderers then derive it from `office`).
+    pub area: String,
     pub projects: ProjectsReport,
     pub indicators: Vec<IndicatorFigures>,
     pub visits: VisitsReport,

@@ -164,7 +164,7 @@ fn quality(report: &Report) -> QualityView<'_> {
 /// Everything the briefing template gets (documented in `templates/README.md`).
 pub fn context(report: &Report) -> Result<Vec<(&'static str, Value)>, Error> {
     let mut ctx = tpl::common_context(report);
-    let scope = tpl::scope_word(&report.office);
+    let scope = tpl::area_word(report);
     let charts = charts::charts(report, &scope)?;
     // The charts are our own SVG (labels escaped by plotters), so they are
     // marked safe; everything else stays subject to autoescape.

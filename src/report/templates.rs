@@ -403,11 +403,20 @@ pub fn indicator_views(report: &Report) -> Vec<IndicatorView<'_>> {
         .collect()
 }
 
+/// The configured word for the whole area, else the one the office's name implies.
+pub fn area_word(report: &Report) -> String {
+    if report.area.trim().is_empty() {
+        scope_word(&report.office)
+    } else {
+        report.area.trim().to_string()
+    }
+}
+
 /// The variables both templates get (documented in `templates/README.md`).
 pub fn common_context(report: &Report) -> Vec<(&'static str, Value)> {
     vec![
         ("report", Value::from_serialize(report)),
-        ("scope", Value::from(scope_word(&report.office))),
+        ("scope", Value::from(area_word(report))),
         ("indicators", Value::from_serialize(indicator_views(report))),
     ]
 }

@@ -102,6 +102,7 @@ pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Repo
         month: as_of.month,
         office: config.office.clone(),
         title: config.title.clone(),
+        area: config.area.clone(),
         projects,
         indicators,
         visits,
