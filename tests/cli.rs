@@ -150,3 +150,14 @@ fn article_sections_are_numbered_as_they_appear() {
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("--period"));
 }
+
+#[test]
+fn january_is_worded_1月_not_1_to_1月() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = statbrief().args(["run", "--input", SAMPLE, "--period", "2025-01", "--out"]).arg(dir.path().join("o")).output().unwrap();
+    assert_eq!(r.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(stdout.contains("统计截止：2025年1月（2025-01）"), "{stdout}");
+    let article = std::fs::read_to_string(dir.path().join("o/article.md")).unwrap();
+    assert!(!article.contains("1—1月"), "{article}");
+}

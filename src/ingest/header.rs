@@ -158,21 +158,24 @@ impl Candidate {
     }
 }
 
-fn map_row(kind: Kind, area: &HeaderArea, row: usize, groups: &GroupCells<'_>) -> Candidate {
+/// Each header cell normalised once (zhconv is not cheap), shared by the
+/// four kinds tried on every row.
+type NormalizedArea = Vec<Vec<Option<Header>>>;
+
+fn map_row(kind: Kind, area: &HeaderArea, norm: &NormalizedArea, row: usize, groups: &GroupCells<'_>) -> Candidate {
     let mut columns: Vec<MappedColumn> = Vec::new();
     let mut ignored = Vec::new();
     let mut period_col = None;
     let cells = &area[row];
     for (c, cell) in cells.iter().enumerate() {
         let Some(raw) = cell.as_deref() else { continue };
-        let sub = normalize_header(raw);
+        let Some(sub) = norm[row].get(c).and_then(Option::as_ref) else { continue };
         if sub.text.is_empty() {
             continue;
         }
         let group = (row > 0 && groups.is_group(row as u32 - 1, c as u32))
-            .then(|| area[row - 1].get(c).and_then(|g| g.as_deref()))
+            .then(|| norm[row - 1].get(c).and_then(Option::as_ref))
             .flatten()
-            .map(normalize_header)
             .filter(|g| g.text != sub.text);
         let mut matched = None;
         if let Some(i) = columns::match_header(kind, &sub.text) {
@@ -203,9 +206,11 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
     let mut best: Option<Candidate> = None;
     let mut best_unsatisfied: Option<Candidate> = None;
     let rows = area.len().min(HEADER_SEARCH_ROWS);
+    let norm: NormalizedArea =
+        area[..rows].iter().map(|r| r.iter().map(|c| c.as_deref().map(normalize_header)).collect()).collect();
     for row in 0..rows {
         for kind in Kind::ALL {
-            let cand = map_row(kind, area, row, groups);
+            let cand = map_row(kind, area, &norm, row, groups);
             if cand.columns.is_empty() {
                 continue;
             }

@@ -22,7 +22,7 @@ use crate::quality::{DataQuality, FileReport, Issue, Kind, Severity};
 use polars::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use workbook::FileContent;
 
@@ -112,7 +112,7 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let reading = READING.with(|r| *r.borrow());
+            let reading = READING.with(Cell::get);
             if reading {
                 let msg = info
                     .payload()
@@ -129,7 +129,7 @@ fn install_panic_hook() {
 }
 
 thread_local! {
-    static READING: RefCell<bool> = const { RefCell::new(false) };
+    static READING: Cell<bool> = const { Cell::new(false) };
 }
 
 fn read_one(root: &Path, path: &Path) -> FileOutcome {
@@ -154,7 +154,7 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
         return FileOutcome { report, issues, frames: Vec::new() };
     }
     let ext = extension(path);
-    READING.with(|r| *r.borrow_mut() = true);
+    READING.with(|r| r.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if ext == "csv" {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -163,7 +163,7 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
             workbook::read_workbook(&rel, &ext, &bytes)
         }
     }));
-    READING.with(|r| *r.borrow_mut() = false);
+    READING.with(|r| r.set(false));
     let content = match result {
         Ok(c) => c,
         Err(_) => {

@@ -95,16 +95,14 @@ pub fn render_check(q: &DataQuality) -> String {
     out
 }
 
+// The same wording as the briefing and the article (亿元 at or above 1亿,
+// 四舍五入), so the terminal never shows a figure the documents round differently.
 fn amount(v: Option<f64>) -> String {
-    match v {
-        Some(x) if x.abs() >= 10_000.0 => format!("{:.2}亿元", x / 10_000.0),
-        Some(x) => format!("{x:.2}万元"),
-        None => "—".into(),
-    }
+    v.map(super::templates::fmt_amount).unwrap_or_else(|| "—".into())
 }
 
 fn percent(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
+    v.map(super::templates::fmt_percent).unwrap_or_else(|| "—".into())
 }
 
 /// The short terminal summary of `statbrief run`.
@@ -112,15 +110,15 @@ pub fn render_summary(r: &crate::model::Report, out: &std::path::Path) -> String
     let mut s = String::new();
     let p = &r.projects.total;
     let v = &r.visits;
-    let _ = writeln!(s, "统计截止：{}年1—{}月（{}）", r.year, r.month, r.as_of);
+    let _ = writeln!(s, "统计截止：{}年{}（{}）", r.year, super::templates::fmt_period(r.month), r.as_of);
     let _ = writeln!(
         s,
-        "重点项目：{} 个，年度计划 {}，完成 {}，完成率 {}（时序进度 {:.1}%），新开工 {} 个",
+        "重点项目：{} 个，年度计划 {}，完成 {}，完成率 {}（时序进度 {}），新开工 {} 个",
         p.count,
         amount(p.plan),
         amount(p.done),
         percent(p.completion_rate),
-        p.time_progress,
+        percent(Some(p.time_progress)),
         p.new_starts
     );
     let wholes: Vec<String> = r

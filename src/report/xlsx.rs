@@ -743,19 +743,12 @@ struct Page {
 
 /// `2025年1—6月` (em dash, as official statistics write it), `2025年1月`.
 pub fn period_words(year: i32, month: u32) -> String {
-    if month <= 1 {
-        format!("{year}年{month}月")
-    } else {
-        format!("{year}年1—{month}月")
-    }
+    format!("{year}年{}", ytd_label(month))
 }
 
+/// The year-to-date span, worded as in the HTML briefing and the article.
 fn ytd_label(month: u32) -> String {
-    if month <= 1 {
-        format!("{month}月")
-    } else {
-        format!("1—{month}月")
-    }
+    super::templates::fmt_period(month)
 }
 
 fn flag_cn(flag: Option<&str>) -> Cell {
