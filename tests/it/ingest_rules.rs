@@ -8,9 +8,9 @@
 //! `rows == accepted + blank + total_rows + rejected` and that the frame holds
 //! exactly the sheet's accepted rows.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 use statbrief::quality::{Kind, Severity};
 
 fn tmp() -> tempfile::TempDir {
