@@ -7,6 +7,7 @@
 //! ignored typo in a threshold would change published figures.
 
 use crate::error::Error;
+use crate::model::{Colour, Tier};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -81,25 +82,25 @@ impl Default for Colours {
 }
 
 impl TierDays {
-    pub fn for_tier(&self, tier: Option<&str>) -> i64 {
+    pub fn for_tier(&self, tier: Option<Tier>) -> i64 {
         match tier {
-            Some("当场办") => self.on_the_spot,
-            Some("部门办") => self.department,
-            Some("领导办") => self.leader,
-            _ => self.none,
+            Some(Tier::OnTheSpot) => self.on_the_spot,
+            Some(Tier::Department) => self.department,
+            Some(Tier::Leader) => self.leader,
+            None => self.none,
         }
     }
 }
 
 impl Colours {
     /// 蓝 (1–7 days), 黄 (8–30), 红 (more than 30) with the default thresholds.
-    pub fn colour(&self, days_overdue: i64) -> &'static str {
+    pub fn colour(&self, days_overdue: i64) -> Colour {
         if days_overdue <= self.blue_max {
-            "蓝"
+            Colour::Blue
         } else if days_overdue <= self.yellow_max {
-            "黄"
+            Colour::Yellow
         } else {
-            "红"
+            Colour::Red
         }
     }
 }
@@ -123,7 +124,8 @@ impl Config {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Usage(format!("无法读取配置文件 {}：{e}", path.display())))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Usage(format!("无法读取配置文件 {}：{e}", path.display())))?;
         Config::parse(&text).map_err(|e| Error::Usage(format!("{}：{e}", path.display())))
     }
 
@@ -139,7 +141,9 @@ mod tests {
 
     #[test]
     fn defaults_and_overrides() {
-        let c = Config::parse("office = \"青山县统计局\"\nyellow_band_pp = 5\n[tier_days]\n\"当场办\" = 2\nleader = 20\n").unwrap();
+        let c =
+            Config::parse("office = \"青山县统计局\"\nyellow_band_pp = 5\n[tier_days]\n\"当场办\" = 2\nleader = 20\n")
+                .unwrap();
         assert_eq!(c.office, "青山县统计局");
         assert_eq!(c.area, "");
         assert_eq!(Config::parse("area = \"全市\"").unwrap().area, "全市");
@@ -147,9 +151,9 @@ mod tests {
         assert_eq!(c.tier_days.on_the_spot, 2);
         assert_eq!(c.tier_days.department, 15);
         assert_eq!(c.tier_days.leader, 20);
-        assert_eq!(c.colours.colour(7), "蓝");
-        assert_eq!(c.colours.colour(8), "黄");
-        assert_eq!(c.colours.colour(31), "红");
+        assert_eq!(c.colours.colour(7), Colour::Blue);
+        assert_eq!(c.colours.colour(8), Colour::Yellow);
+        assert_eq!(c.colours.colour(31), Colour::Red);
     }
 
     #[test]

@@ -25,9 +25,16 @@ pub enum Error {
 }
 
 impl Error {
-    /// Exit status for the command line: 2 for usage and input errors
-    /// (SPEC §3), and for anything else that stopped the run.
+    /// Exit status for the command line. SPEC §3 fixes 2 for usage and input
+    /// errors; the others are told apart so that a script (or the office's
+    /// IT) knows whose move it is: 3 when the outputs could not be written
+    /// (disk full, no permission: the machine's), 4 for an internal error
+    /// (statbrief's: please report it).
     pub fn exit_code(&self) -> i32 {
-        2
+        match self {
+            Error::Input(_) | Error::Usage(_) => 2,
+            Error::Output(_) | Error::Io(_) => 3,
+            Error::Internal(_) | Error::Polars(_) => 4,
+        }
     }
 }

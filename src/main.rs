@@ -71,7 +71,9 @@ fn main() -> ExitCode {
             app::run(&app::RunOptions { input, out, period, config, templates, strict })
         }
         Command::Sample { out, scale } => statbrief::sample::generate(&out, scale)
-            .map(|_| app::Outcome { stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0 })
+            .map(|_| app::Outcome {
+                stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0
+            })
             .map_err(|e| statbrief::Error::Output(e.to_string())),
     };
     match result {

@@ -8,47 +8,8 @@
 //! [`Issue`] with file, sheet, A1 cell, column, raw value and a Chinese message
 //! a clerk can act on. This is the `data_quality` block of `metrics.json`.
 
+use crate::model::{Column, Kind};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// The four ledger kinds of SPEC §1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Projects,
-    Indicators,
-    Visits,
-    Targets,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Projects, Kind::Indicators, Kind::Visits, Kind::Targets];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Projects => "projects",
-            Kind::Indicators => "indicators",
-            Kind::Visits => "visits",
-            Kind::Targets => "targets",
-        }
-    }
-
-    /// The ledger's Chinese name, as clerks call it.
-    pub fn chinese(self) -> &'static str {
-        match self {
-            Kind::Projects => "重点项目台账",
-            Kind::Indicators => "经济指标月报",
-            Kind::Visits => "走访问题台账",
-            Kind::Targets => "目标任务表",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -62,6 +23,17 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+    /// The spelling in `metrics.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
     pub fn chinese(self) -> &'static str {
         match self {
             Severity::Error => "错误",
@@ -79,8 +51,8 @@ pub struct Issue {
     /// A1 reference of the cell (`D17`), or of the row's first cell when the
     /// issue is about a whole row.
     pub cell: Option<String>,
-    /// Canonical column name (`done_ytd`), when the issue is about one column.
-    pub column: Option<String>,
+    /// Canonical column (`done_ytd`), when the issue is about one column.
+    pub column: Option<Column>,
     /// The raw cell text as the ledger has it.
     pub value: Option<String>,
     pub message: String,
@@ -113,12 +85,7 @@ pub struct SheetReport {
 
 impl SheetReport {
     pub fn skipped(sheet: &str, hidden: bool, reason: impl Into<String>) -> Self {
-        SheetReport {
-            sheet: sheet.to_string(),
-            hidden,
-            skipped_reason: Some(reason.into()),
-            ..Default::default()
-        }
+        SheetReport { sheet: sheet.to_string(), hidden, skipped_reason: Some(reason.into()), ..Default::default() }
     }
 
     /// The invariant every sheet must keep: no row disappears unaccounted.
@@ -153,60 +120,56 @@ impl DataQuality {
     }
 }
 
-/// Collects the issues of one sheet; cheap to pass around by `&mut`.
-#[derive(Debug)]
-pub struct IssueSink<'a> {
-    pub file: &'a str,
-    pub sheet: Option<&'a str>,
-    pub issues: Vec<Issue>,
-}
-
-impl<'a> IssueSink<'a> {
-    pub fn new(file: &'a str, sheet: Option<&'a str>) -> Self {
-        IssueSink { file, sheet, issues: Vec::new() }
-    }
-
-    pub fn push(
-        &mut self,
-        severity: Severity,
-        cell: Option<String>,
-        column: Option<&str>,
-        value: Option<String>,
-        message: impl Into<String>,
-    ) {
-        self.issues.push(Issue {
+/// Issues are built in one way, so that the A1 cell name is computed in one
+/// place ([`Issue::at`]) and every issue names its file:
+/// `Issue::new(Severity::Error, file, msg).in_sheet(sheet).at(row, col).column(c).value(raw)`.
+impl Issue {
+    /// An issue about a whole file; narrow it with the methods below.
+    pub fn new(severity: Severity, file: &str, message: impl Into<String>) -> Issue {
+        Issue {
             severity,
-            file: self.file.to_string(),
-            sheet: self.sheet.map(str::to_string),
-            cell,
-            column: column.map(str::to_string),
-            value,
+            file: file.to_string(),
+            sheet: None,
+            cell: None,
+            column: None,
+            value: None,
             message: message.into(),
-        });
+        }
     }
 
-    pub fn sheet_level(&mut self, severity: Severity, message: impl Into<String>) {
-        self.push(severity, None, None, None, message);
+    pub fn in_sheet(mut self, sheet: &str) -> Issue {
+        self.sheet = Some(sheet.to_string());
+        self
+    }
+
+    /// The cell at a zero-based (row, column) position.
+    pub fn at(mut self, row: u32, col: u32) -> Issue {
+        self.cell = Some(a1(row, col));
+        self
+    }
+
+    pub fn column(mut self, column: Column) -> Issue {
+        self.column = Some(column);
+        self
+    }
+
+    /// The raw cell text as the ledger has it.
+    pub fn value(mut self, raw: impl Into<String>) -> Issue {
+        self.value = Some(raw.into());
+        self
     }
 }
 
 /// Excel's column letters of a zero-based column (0 → `A`, 26 → `AA`).
 pub fn column_letters(col: u32) -> String {
-    let cell = a1(0, col);
-    cell.trim_end_matches('1').to_string()
+    rust_xlsxwriter::utility::column_number_to_name(col.min(u32::from(u16::MAX)) as u16)
 }
 
-/// Excel's A1 name of a zero-based (row, column) position.
+/// Excel's A1 name of a zero-based (row, column) position. Columns past
+/// Excel's last (XFD) cannot occur in a workbook; they are clamped rather
+/// than wrapped, so a name never points at another cell.
 pub fn a1(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
-    let mut n = col + 1;
-    while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        letters.push(b'A' + rem);
-        n = (n - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    rust_xlsxwriter::utility::row_col_to_cell(row, col.min(u32::from(u16::MAX)) as u16)
 }
 
 #[cfg(test)]

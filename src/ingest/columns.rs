@@ -7,7 +7,7 @@
 //! `fuzzy` rules catch the long tail of real headers that are not literal
 //! aliases (`本年累计完成` under a `投资完成情况` group, `1-5月完成投资`).
 
-use crate::quality::Kind;
+use crate::model::{Column, Kind};
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub enum ColType {
 }
 
 pub struct ColDef {
-    pub name: &'static str,
+    pub col: Column,
     pub ty: ColType,
     pub required: bool,
     /// The column's name for clerks, used in messages.
@@ -38,8 +38,21 @@ pub struct ColDef {
     pub fuzzy: Option<fn(&str) -> bool>,
 }
 
-const fn col(name: &'static str, ty: ColType, required: bool, label: &'static str, aliases: &'static [&'static str]) -> ColDef {
-    ColDef { name, ty, required, label, aliases, fuzzy: None }
+const fn col(
+    col: Column,
+    ty: ColType,
+    required: bool,
+    label: &'static str,
+    aliases: &'static [&'static str],
+) -> ColDef {
+    ColDef { col, ty, required, label, aliases, fuzzy: None }
+}
+
+impl ColDef {
+    /// The column's name in the frames and messages (`done_ytd`).
+    pub fn name(&self) -> &'static str {
+        self.col.name()
+    }
 }
 
 const fn fuzzy(mut def: ColDef, f: fn(&str) -> bool) -> ColDef {
@@ -48,12 +61,33 @@ const fn fuzzy(mut def: ColDef, f: fn(&str) -> bool) -> ColDef {
 }
 
 const REGION_ALIASES: &[&str] = &[
-    "所属地区", "地区", "所在地", "乡镇", "乡镇(街道)", "乡镇街道", "县区", "县(市、区)", "县(市区)", "所属乡镇", "行政区",
-    "所属辖区", "辖区", "区域", "所属区域", "镇街", "所在乡镇",
+    "所属地区",
+    "地区",
+    "所在地",
+    "乡镇",
+    "乡镇(街道)",
+    "乡镇街道",
+    "县区",
+    "县(市、区)",
+    "县(市区)",
+    "所属乡镇",
+    "行政区",
+    "所属辖区",
+    "辖区",
+    "区域",
+    "所属区域",
+    "镇街",
+    "所在乡镇",
 ];
 
 /// The period column every kind may carry (SPEC §1.1).
-pub const PERIOD: ColDef = col("period", ColType::Period, false, "报告期", &["报告期", "期别", "统计期", "月份", "报告期别", "统计月份"]);
+pub const PERIOD: ColDef = col(
+    Column::Period,
+    ColType::Period,
+    false,
+    "报告期",
+    &["报告期", "期别", "统计期", "月份", "报告期别", "统计月份"],
+);
 
 fn is_ratio(h: &str) -> bool {
     h.contains('率') || h.contains("比例") || h.contains("进度")
@@ -71,7 +105,9 @@ fn fuzzy_plan_year(h: &str) -> bool {
 }
 
 fn fuzzy_growth(h: &str) -> bool {
-    !h.contains("拉动") && !h.contains("贡献") && (h.ends_with("增速") || h.ends_with("增长") || h.ends_with("增幅") || h.contains("同比"))
+    !h.contains("拉动")
+        && !h.contains("贡献")
+        && (h.ends_with("增速") || h.ends_with("增长") || h.ends_with("增幅") || h.contains("同比"))
 }
 
 fn fuzzy_ytd_ly(h: &str) -> bool {
@@ -79,69 +115,133 @@ fn fuzzy_ytd_ly(h: &str) -> bool {
 }
 
 fn fuzzy_value_ytd(h: &str) -> bool {
-    !h.contains("增") && !h.contains("同期") && !is_ratio(h) && (h.ends_with("累计") || h.ends_with("累计完成") || h.ends_with("累计值"))
+    !h.contains("增")
+        && !h.contains("同期")
+        && !is_ratio(h)
+        && (h.ends_with("累计") || h.ends_with("累计完成") || h.ends_with("累计值"))
 }
 
 pub const PROJECTS: &[ColDef] = &[
-    col("project_id", ColType::Text, false, "项目编号", &["项目编号", "编号", "项目代码", "项目编码"]),
-    col("name", ColType::Text, true, "项目名称", &["项目名称", "项目"]),
-    col("region", ColType::Text, true, "所属地区", REGION_ALIASES),
-    col("chain", ColType::Text, false, "产业链", &["产业链", "所属产业链", "产业类别", "行业", "所属行业", "产业"]),
-    col("level", ColType::Text, false, "项目级别", &["项目级别", "级别", "项目类别"]),
-    col("leader", ColType::Text, false, "包抓领导", &["包抓领导", "包联领导", "分包领导", "责任领导", "包抓县级领导", "包抓县领导"]),
-    col("resp_unit", ColType::Text, false, "责任单位", &["责任单位", "牵头单位"]),
-    col("total_investment", ColType::Money, false, "总投资", &["总投资", "计划总投资", "项目总投资"]),
+    col(Column::ProjectId, ColType::Text, false, "项目编号", &["项目编号", "编号", "项目代码", "项目编码"]),
+    col(Column::Name, ColType::Text, true, "项目名称", &["项目名称", "项目"]),
+    col(Column::Region, ColType::Text, true, "所属地区", REGION_ALIASES),
+    col(
+        Column::Chain,
+        ColType::Text,
+        false,
+        "产业链",
+        &["产业链", "所属产业链", "产业类别", "行业", "所属行业", "产业"],
+    ),
+    col(Column::Level, ColType::Text, false, "项目级别", &["项目级别", "级别", "项目类别"]),
+    col(
+        Column::Leader,
+        ColType::Text,
+        false,
+        "包抓领导",
+        &["包抓领导", "包联领导", "分包领导", "责任领导", "包抓县级领导", "包抓县领导"],
+    ),
+    col(Column::RespUnit, ColType::Text, false, "责任单位", &["责任单位", "牵头单位"]),
+    col(Column::TotalInvestment, ColType::Money, false, "总投资", &["总投资", "计划总投资", "项目总投资"]),
     fuzzy(
-        col("plan_year", ColType::Money, true, "年度计划投资", &["年度计划投资", "年度计划", "本年计划投资", "年度投资计划", "本年度计划完成投资", "计划投资"]),
+        col(
+            Column::PlanYear,
+            ColType::Money,
+            true,
+            "年度计划投资",
+            &["年度计划投资", "年度计划", "本年计划投资", "年度投资计划", "本年度计划完成投资", "计划投资"],
+        ),
         fuzzy_plan_year,
     ),
     fuzzy(
-        col("done_ytd", ColType::Money, true, "本年累计完成投资", &[
-            "本年累计完成投资", "累计完成投资", "本年完成投资", "完成投资", "年度累计完成投资", "年累计完成投资",
-            "当年累计完成投资", "统计周期内累计完成投资", "本年累计完成",
-        ]),
+        col(
+            Column::DoneYtd,
+            ColType::Money,
+            true,
+            "本年累计完成投资",
+            &[
+                "本年累计完成投资",
+                "累计完成投资",
+                "本年完成投资",
+                "完成投资",
+                "年度累计完成投资",
+                "年累计完成投资",
+                "当年累计完成投资",
+                "统计周期内累计完成投资",
+                "本年累计完成",
+            ],
+        ),
         fuzzy_done_ytd,
     ),
-    col("status", ColType::Text, false, "项目状态", &["项目状态", "建设状态", "进展状态", "状态"]),
-    col("start_date", ColType::Date, false, "开工日期", &["实际开工日期", "开工日期", "开工时间", "实际开工时间"]),
+    col(Column::Status, ColType::Text, false, "项目状态", &["项目状态", "建设状态", "进展状态", "状态"]),
+    col(Column::StartDate, ColType::Date, false, "开工日期", &["实际开工日期", "开工日期", "开工时间", "实际开工时间"]),
 ];
 
 pub const INDICATORS: &[ColDef] = &[
-    col("region", ColType::Text, true, "地区", REGION_ALIASES),
-    col("indicator", ColType::Text, false, "指标名称", &["指标", "指标名称"]),
-    col("unit", ColType::Text, false, "计量单位", &["计量单位", "单位"]),
-    col("value_month", ColType::Number, false, "本月", &["本月", "本月完成", "当月", "当月完成", "本月数"]),
-    fuzzy(col("value_ytd", ColType::Number, false, "本年累计", &["本年累计", "累计", "本期累计", "本年累计完成", "累计完成", "累计数"]), fuzzy_value_ytd),
+    col(Column::Region, ColType::Text, true, "地区", REGION_ALIASES),
+    col(Column::Indicator, ColType::Text, false, "指标名称", &["指标", "指标名称"]),
+    col(Column::Unit, ColType::Text, false, "计量单位", &["计量单位", "单位"]),
+    col(Column::ValueMonth, ColType::Number, false, "本月", &["本月", "本月完成", "当月", "当月完成", "本月数"]),
     fuzzy(
-        col("value_ytd_ly", ColType::Number, false, "去年同期", &["去年同期", "上年同期", "去年同期累计", "上年同期累计", "上年同期数"]),
+        col(
+            Column::ValueYtd,
+            ColType::Number,
+            false,
+            "本年累计",
+            &["本年累计", "累计", "本期累计", "本年累计完成", "累计完成", "累计数"],
+        ),
+        fuzzy_value_ytd,
+    ),
+    fuzzy(
+        col(
+            Column::ValueYtdLy,
+            ColType::Number,
+            false,
+            "去年同期",
+            &["去年同期", "上年同期", "去年同期累计", "上年同期累计", "上年同期数"],
+        ),
         fuzzy_ytd_ly,
     ),
-    fuzzy(col("growth_reported", ColType::Percent, false, "增速", &["增速", "同比增长", "同比增速", "累计增速", "增长", "同比增减", "增幅"]), fuzzy_growth),
+    fuzzy(
+        col(
+            Column::GrowthReported,
+            ColType::Percent,
+            false,
+            "增速",
+            &["增速", "同比增长", "同比增速", "累计增速", "增长", "同比增减", "增幅"],
+        ),
+        fuzzy_growth,
+    ),
 ];
 
 pub const VISITS: &[ColDef] = &[
-    col("visit_id", ColType::Text, false, "走访编号", &["走访编号", "记录编号"]),
-    col("visit_date", ColType::Date, true, "走访日期", &["走访日期", "走访时间", "日期"]),
-    col("cadre", ColType::Text, true, "走访干部", &["走访干部", "包联干部", "干部姓名", "走访人", "包联人"]),
-    col("cadre_unit", ColType::Text, false, "干部单位", &["干部单位", "所在单位", "派出单位", "包联单位"]),
-    col("enterprise", ColType::Text, true, "企业名称", &["企业名称", "走访企业", "包联企业"]),
-    col("uscc", ColType::Text, false, "统一社会信用代码", &["统一社会信用代码", "信用代码", "社会信用代码"]),
-    col("region", ColType::Text, false, "所属地区", REGION_ALIASES),
-    col("problem", ColType::Text, false, "问题描述", &["问题描述", "反映问题", "企业诉求", "存在问题", "困难问题", "问题"]),
-    col("category", ColType::Text, false, "问题类别", &["问题类别", "问题类型", "诉求类别", "问题分类"]),
-    col("tier", ColType::Text, false, "办理层级", &["办理层级", "问题分级", "办理方式"]),
-    col("status", ColType::Text, false, "办理状态", &["办理状态", "办结情况", "解决情况", "办理情况"]),
-    col("deadline", ColType::Date, false, "办结时限", &["办结时限", "限办日期", "承诺办结日期", "办理时限"]),
-    col("resolved_date", ColType::Date, false, "办结日期", &["办结日期", "解决日期", "完成日期"]),
-    col("satisfaction", ColType::Text, false, "企业满意度", &["企业满意度", "满意度", "企业评价"]),
+    col(Column::VisitId, ColType::Text, false, "走访编号", &["走访编号", "记录编号"]),
+    col(Column::VisitDate, ColType::Date, true, "走访日期", &["走访日期", "走访时间", "日期"]),
+    col(Column::Cadre, ColType::Text, true, "走访干部", &["走访干部", "包联干部", "干部姓名", "走访人", "包联人"]),
+    col(Column::CadreUnit, ColType::Text, false, "干部单位", &["干部单位", "所在单位", "派出单位", "包联单位"]),
+    col(Column::Enterprise, ColType::Text, true, "企业名称", &["企业名称", "走访企业", "包联企业"]),
+    col(Column::Uscc, ColType::Text, false, "统一社会信用代码", &["统一社会信用代码", "信用代码", "社会信用代码"]),
+    col(Column::Region, ColType::Text, false, "所属地区", REGION_ALIASES),
+    col(
+        Column::Problem,
+        ColType::Text,
+        false,
+        "问题描述",
+        &["问题描述", "反映问题", "企业诉求", "存在问题", "困难问题", "问题"],
+    ),
+    col(Column::Category, ColType::Text, false, "问题类别", &["问题类别", "问题类型", "诉求类别", "问题分类"]),
+    col(Column::Tier, ColType::Text, false, "办理层级", &["办理层级", "问题分级", "办理方式"]),
+    col(Column::Status, ColType::Text, false, "办理状态", &["办理状态", "办结情况", "解决情况", "办理情况"]),
+    col(Column::Deadline, ColType::Date, false, "办结时限", &["办结时限", "限办日期", "承诺办结日期", "办理时限"]),
+    col(Column::ResolvedDate, ColType::Date, false, "办结日期", &["办结日期", "解决日期", "完成日期"]),
+    col(Column::Satisfaction, ColType::Text, false, "企业满意度", &["企业满意度", "满意度", "企业评价"]),
 ];
 
 pub const TARGETS: &[ColDef] = &[
-    col("scope", ColType::Text, true, "地区", &["地区", "范围", "所属地区", "区域"]),
-    col("metric", ColType::Text, true, "指标", &["指标", "目标指标", "任务", "指标名称"]),
-    col("target", ColType::Number, true, "目标值", &["目标值", "目标", "年度目标", "目标任务"]),
-    col("unit", ColType::Text, false, "单位", &["单位", "计量单位"]),
-    col("year", ColType::Year, false, "年度", &["年度", "年份"]),
+    col(Column::Scope, ColType::Text, true, "地区", &["地区", "范围", "所属地区", "区域"]),
+    col(Column::Metric, ColType::Text, true, "指标", &["指标", "目标指标", "任务", "指标名称"]),
+    col(Column::Target, ColType::Number, true, "目标值", &["目标值", "目标", "年度目标", "目标任务"]),
+    col(Column::Unit, ColType::Text, false, "单位", &["单位", "计量单位"]),
+    col(Column::Year, ColType::Year, false, "年度", &["年度", "年份"]),
 ];
 
 pub fn columns(kind: Kind) -> &'static [ColDef] {
@@ -154,8 +254,8 @@ pub fn columns(kind: Kind) -> &'static [ColDef] {
 }
 
 /// Position of a canonical column in its kind's table.
-pub fn index_of(kind: Kind, name: &str) -> Option<usize> {
-    columns(kind).iter().position(|c| c.name == name)
+pub fn index_of(kind: Kind, column: Column) -> Option<usize> {
+    columns(kind).iter().position(|c| c.col == column)
 }
 
 /// Matches a normalised header to a canonical column of `kind`: literal
@@ -172,11 +272,13 @@ pub fn match_header(kind: Kind, header: &str) -> Option<usize> {
         // `1-5月` / `1-5月累计` are year-to-date values; `1-5月完成投资` and
         // `1-5月累计完成投资` are done_ytd.
         let target = match kind {
-            Kind::Indicators if rest.is_empty() || rest == "累计" || rest == "累计完成" => "value_ytd",
-            Kind::Projects if rest == "完成投资" || rest == "累计完成投资" || rest == "累计完成" => "done_ytd",
-            _ => "",
+            Kind::Indicators if rest.is_empty() || rest == "累计" || rest == "累计完成" => Some(Column::ValueYtd),
+            Kind::Projects if rest == "完成投资" || rest == "累计完成投资" || rest == "累计完成" => {
+                Some(Column::DoneYtd)
+            }
+            _ => None,
         };
-        if let Some(i) = index_of(kind, target) {
+        if let Some(i) = target.and_then(|t| index_of(kind, t)) {
             return Some(i);
         }
     }
@@ -203,7 +305,7 @@ mod tests {
     use super::*;
 
     fn name_of(kind: Kind, h: &str) -> Option<&'static str> {
-        match_header(kind, h).map(|i| columns(kind)[i].name)
+        match_header(kind, h).map(|i| columns(kind)[i].name())
     }
 
     #[test]

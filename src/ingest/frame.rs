@@ -7,24 +7,24 @@
 //! ingestion, the statistics and the tidy data written for analysts.
 
 use super::columns::{self, ColType};
-use crate::quality::Kind;
+use crate::model::{Column, Kind};
 use polars::prelude::*;
 use std::borrow::Cow;
 
 /// Trace and period columns that every normalised row carries.
-pub const SOURCE_FILE: &str = "source_file";
-pub const SHEET: &str = "sheet";
+pub const SOURCE_FILE: &str = Column::SourceFile.name();
+pub const SHEET: &str = Column::Sheet.name();
 /// 1-based Excel row number.
-pub const ROW: &str = "row";
+pub const ROW: &str = Column::Row.name();
 /// `YYYY-MM` (or `YYYY` for targets).
-pub const PERIOD: &str = "period";
-pub const YEAR: &str = "year";
+pub const PERIOD: &str = Column::Period.name();
+pub const YEAR: &str = Column::Year.name();
 /// 1..=12; null for targets.
-pub const MONTH: &str = "month";
+pub const MONTH: &str = Column::Month.name();
 /// Indicators only: the row is a reported total (合计/全县), kept for the cross-check.
-pub const IS_TOTAL: &str = "is_total";
+pub const IS_TOTAL: &str = Column::IsTotal.name();
 /// Targets only: `growth` (a % target), `amount` (money, in 万元) or `count`.
-pub const TARGET_TYPE: &str = "target_type";
+pub const TARGET_TYPE: &str = Column::TargetType.name();
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutType {
@@ -37,14 +37,14 @@ pub enum OutType {
 
 /// The output schema of a kind: trace columns, then the kind's canonical
 /// columns in their table order, then the kind's extra columns.
-pub fn schema(kind: Kind) -> Vec<(&'static str, OutType)> {
+pub fn schema(kind: Kind) -> Vec<(Column, OutType)> {
     let mut out = vec![
-        (SOURCE_FILE, OutType::Str),
-        (SHEET, OutType::Str),
-        (ROW, OutType::I32),
-        (PERIOD, OutType::Str),
-        (YEAR, OutType::I32),
-        (MONTH, OutType::I32),
+        (Column::SourceFile, OutType::Str),
+        (Column::Sheet, OutType::Str),
+        (Column::Row, OutType::I32),
+        (Column::Period, OutType::Str),
+        (Column::Year, OutType::I32),
+        (Column::Month, OutType::I32),
     ];
     for def in columns::columns(kind) {
         // A target's year is the row's `year`.
@@ -57,11 +57,11 @@ pub fn schema(kind: Kind) -> Vec<(&'static str, OutType)> {
             ColType::Date => OutType::Date,
             ColType::Year => OutType::I32,
         };
-        out.push((def.name, ty));
+        out.push((def.col, ty));
     }
     match kind {
-        Kind::Indicators => out.push((IS_TOTAL, OutType::Bool)),
-        Kind::Targets => out.push((TARGET_TYPE, OutType::Str)),
+        Kind::Indicators => out.push((Column::IsTotal, OutType::Bool)),
+        Kind::Targets => out.push((Column::TargetType, OutType::Str)),
         _ => {}
     }
     out
@@ -89,8 +89,7 @@ enum ColBuilder {
 
 /// Builds one kind's frame row by row.
 pub struct FrameBuilder {
-    kind: Kind,
-    names: Vec<&'static str>,
+    names: Vec<Column>,
     cols: Vec<ColBuilder>,
     len: usize,
 }
@@ -102,7 +101,7 @@ impl FrameBuilder {
         let cols = schema
             .iter()
             .map(|(n, t)| {
-                let name = PlSmallStr::from_static(n);
+                let name = PlSmallStr::from_static(n.name());
                 match t {
                     OutType::Str => ColBuilder::Str(StringChunkedBuilder::new(name, capacity)),
                     OutType::F64 => ColBuilder::F64(PrimitiveChunkedBuilder::new(name, capacity)),
@@ -112,24 +111,12 @@ impl FrameBuilder {
                 }
             })
             .collect();
-        FrameBuilder { kind, names, cols, len: 0 }
-    }
-
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+        FrameBuilder { names, cols, len: 0 }
     }
 
     /// Position of a column in the row passed to [`FrameBuilder::push`].
-    pub fn position(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| *n == name)
+    pub fn position(&self, column: Column) -> Option<usize> {
+        self.names.iter().position(|n| *n == column)
     }
 
     pub fn width(&self) -> usize {
@@ -196,7 +183,7 @@ mod tests {
         let w = b.width();
         let mut row = vec![Val::Null; w];
         row[0] = Val::Str("t.xlsx".into());
-        row[b.position("target").unwrap()] = Val::F64(60.0);
+        row[b.position(Column::Target).unwrap()] = Val::F64(60.0);
         b.push(&row);
         let df = b.finish().unwrap();
         assert_eq!(df.height(), 1);

@@ -8,7 +8,7 @@
 
 use super::columns::{self, ColDef, ColType};
 use super::values::{fold_width_and_space, money_factor, to_simplified};
-use crate::quality::Kind;
+use crate::model::{Column, Kind};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -24,7 +24,8 @@ pub struct Header {
 
 fn leading_year() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^(19|20)\d{2}年(度)?").expect("literal regex")) // ok: a literal, exercised by the tests
+    RE.get_or_init(|| Regex::new(r"^(19|20)\d{2}年(度)?").expect("literal regex"))
+    // ok: a literal, exercised by the tests
 }
 
 /// Normalises a header cell: white space removed, full-width folded,
@@ -85,8 +86,13 @@ impl Detection {
         columns::columns(self.kind)
     }
 
-    pub fn has(&self, name: &str) -> bool {
-        self.columns.iter().any(|c| self.defs()[c.canon].name == name)
+    pub fn has(&self, column: Column) -> bool {
+        self.columns.iter().any(|c| self.defs()[c.canon].col == column)
+    }
+
+    /// The mapped column of a canonical column, if the sheet has it.
+    pub fn find(&self, column: Column) -> Option<&MappedColumn> {
+        self.columns.iter().find(|c| self.defs()[c.canon].col == column)
     }
 }
 
@@ -102,13 +108,12 @@ pub enum NotLedger {
 impl NotLedger {
     pub fn reason(&self) -> String {
         match self {
-            NotLedger::NoHeader => format!("前{HEADER_SEARCH_ROWS}行中没有可识别的台账表头，不是重点项目、经济指标、走访问题或目标任务表"),
-            NotLedger::MissingRequired { kind, row, missing } => format!(
-                "第{}行像{}的表头，但缺少必需列：{}",
-                row + 1,
-                kind.chinese(),
-                missing.join("、")
-            ),
+            NotLedger::NoHeader => {
+                format!("前{HEADER_SEARCH_ROWS}行中没有可识别的台账表头，不是重点项目、经济指标、走访问题或目标任务表")
+            }
+            NotLedger::MissingRequired { kind, row, missing } => {
+                format!("第{}行像{}的表头，但缺少必需列：{}", row + 1, kind.chinese(), missing.join("、"))
+            }
         }
     }
 }
@@ -128,7 +133,12 @@ pub struct GroupCells<'a> {
 impl GroupCells<'_> {
     fn is_group(&self, row: u32, col: u32) -> bool {
         self.merges.iter().any(|&(r0, c0, r1, c1)| {
-            r0 <= row && row <= r1 && c0 <= col && col <= c1 && c1 > c0 && !(c0 <= self.used_cols.0 && c1 >= self.used_cols.1)
+            r0 <= row
+                && row <= r1
+                && c0 <= col
+                && col <= c1
+                && c1 > c0
+                && !(c0 <= self.used_cols.0 && c1 >= self.used_cols.1)
         })
     }
 }
@@ -148,10 +158,10 @@ impl Candidate {
 
     fn missing(&self) -> Vec<&'static str> {
         let defs = columns::columns(self.kind);
-        let has = |n: &str| self.columns.iter().any(|c| defs[c.canon].name == n);
+        let has = |n: Column| self.columns.iter().any(|c| defs[c.canon].col == n);
         let mut missing: Vec<&'static str> =
-            defs.iter().filter(|d| d.required && !has(d.name)).map(|d| d.label).collect();
-        if self.kind == Kind::Indicators && !has("value_ytd") && !has("growth_reported") {
+            defs.iter().filter(|d| d.required && !has(d.col)).map(|d| d.label).collect();
+        if self.kind == Kind::Indicators && !has(Column::ValueYtd) && !has(Column::GrowthReported) {
             missing.push("本年累计或增速");
         }
         missing
@@ -217,7 +227,9 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
             let slot = if cand.satisfied() { &mut best } else { &mut best_unsatisfied };
             let better = match slot {
                 None => true,
-                Some(b) => cand.columns.len() >= b.columns.len() && (cand.columns.len() > b.columns.len() || cand.row > b.row),
+                Some(b) => {
+                    cand.columns.len() >= b.columns.len() && (cand.columns.len() > b.columns.len() || cand.row > b.row)
+                }
             };
             if better {
                 *slot = Some(cand);
@@ -227,7 +239,9 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
     let Some(best) = best else {
         return Err(match best_unsatisfied {
             // One stray word (`地区` in a title) is not a header.
-            Some(c) if c.columns.len() >= 2 => NotLedger::MissingRequired { kind: c.kind, row: c.row, missing: c.missing() },
+            Some(c) if c.columns.len() >= 2 => {
+                NotLedger::MissingRequired { kind: c.kind, row: c.row, missing: c.missing() }
+            }
             _ => NotLedger::NoHeader,
         });
     };
@@ -244,7 +258,8 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
 
 fn unit_line_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)").expect("literal regex")) // ok: a literal, exercised by the tests
+    RE.get_or_init(|| Regex::new(r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)").expect("literal regex"))
+    // ok: a literal, exercised by the tests
 }
 
 /// The money unit of a `单位：万元` line above the header.
@@ -275,9 +290,7 @@ mod tests {
     use super::*;
 
     fn area(rows: &[&[&str]]) -> Vec<Vec<Option<String>>> {
-        rows.iter()
-            .map(|r| r.iter().map(|c| if c.is_empty() { None } else { Some(c.to_string()) }).collect())
-            .collect()
+        rows.iter().map(|r| r.iter().map(|c| if c.is_empty() { None } else { Some(c.to_string()) }).collect()).collect()
     }
 
     #[test]
@@ -322,7 +335,7 @@ mod tests {
         let merges = [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 4)];
         let det = detect(&a, &GroupCells { merges: &merges, used_cols: (0, 4) }).unwrap();
         assert_eq!(det.header_row, 1);
-        let names: Vec<_> = det.columns.iter().map(|c| det.defs()[c.canon].name).collect();
+        let names: Vec<_> = det.columns.iter().map(|c| det.defs()[c.canon].name()).collect();
         assert_eq!(names, ["name", "region", "plan_year", "done_ytd"]);
     }
 

@@ -8,6 +8,7 @@
 //! depend on which thread finished first.
 
 pub mod columns;
+pub mod folds;
 pub mod frame;
 pub mod header;
 pub mod period;
@@ -18,7 +19,8 @@ pub mod xls_guard;
 pub mod xlsx_merges;
 
 use crate::error::Error;
-use crate::quality::{DataQuality, FileReport, Issue, Kind, Severity};
+use crate::model::Kind;
+use crate::quality::{DataQuality, FileReport, Issue, Severity};
 use polars::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -200,7 +202,7 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
 }
 
 fn file_issue(file: &str, severity: Severity, message: &str) -> Issue {
-    Issue { severity, file: file.to_string(), sheet: None, cell: None, column: None, value: None, message: message.to_string() }
+    Issue::new(severity, file, message)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -41,7 +41,13 @@ impl<'a> Cv<'a> {
             Cv::Empty => String::new(),
             Cv::Num(v) => format_plain(*v),
             Cv::Text(s) => s.to_string(),
-            Cv::Bool(b) => if *b { "TRUE".into() } else { "FALSE".into() },
+            Cv::Bool(b) => {
+                if *b {
+                    "TRUE".into()
+                } else {
+                    "FALSE".into()
+                }
+            }
             Cv::Date(v, d) => d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| format_plain(*v)),
             Cv::Error(e) => e.to_string(),
         }
@@ -152,7 +158,14 @@ pub fn parse_number_text(raw: &str) -> Number {
     }
     let mut inline_money = None;
     let mut rest: &str = &body;
-    for (suffix, factor) in [("亿元", Some(10_000.0)), ("万元", Some(1.0)), ("千元", Some(0.1)), ("元", Some(0.0001)), ("亿", Some(10_000.0)), ("万", Some(1.0))] {
+    for (suffix, factor) in [
+        ("亿元", Some(10_000.0)),
+        ("万元", Some(1.0)),
+        ("千元", Some(0.1)),
+        ("元", Some(0.0001)),
+        ("亿", Some(10_000.0)),
+        ("万", Some(1.0)),
+    ] {
         if let Some(stripped) = rest.strip_suffix(suffix) {
             rest = stripped;
             inline_money = factor;
@@ -330,94 +343,6 @@ pub fn ym(d: NaiveDate) -> (i32, u32) {
     (d.year(), d.month())
 }
 
-// ---- Categorical folds (SPEC §1.4). Each returns the canonical value, and
-// whether the raw value was an accepted spelling (false = warn).
-
-/// Project status.
-pub fn fold_project_status(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    let exact = match s.as_str() {
-        "前期" | "谋划" | "洽谈" | "前期工作" | "谋划中" => Some("前期"),
-        "签约" | "已签约" => Some("签约"),
-        "新开工" | "开工" | "已开工" => Some("新开工"),
-        "在建" | "续建" => Some("在建"),
-        "竣工" | "投产" | "竣工投产" | "建成" | "建成投产" | "已投产" | "已竣工" => Some("投产"),
-        "停建" | "停工" | "缓建" => Some("停建"),
-        _ => None,
-    };
-    exact
-}
-
-pub const CATEGORIES: [&str; 14] = [
-    "融资", "用地", "用工", "人才", "物流运输", "审批手续", "水电气暖", "政策兑现", "市场销售", "科技创新",
-    "安全环保", "基础设施", "其他", "其它",
-];
-
-/// Problem category: the canonical value, and whether it was recognised.
-pub fn fold_category(s: &str) -> (&'static str, bool) {
-    let s = normalize_label(s);
-    if s == "其它" {
-        return ("其他", true);
-    }
-    if let Some(c) = CATEGORIES.iter().find(|c| **c == s) {
-        return (c, true);
-    }
-    // Common near-spellings (`融资难`, `用工招工`, `审批`) are recognised by a
-    // keyword; they are folded without a warning because they are unambiguous.
-    const KEYWORDS: [(&str, &[&str]); 12] = [
-        ("融资", &["融资", "贷款", "资金"]),
-        ("用地", &["用地", "土地"]),
-        ("用工", &["用工", "招工"]),
-        ("人才", &["人才"]),
-        ("物流运输", &["物流", "运输"]),
-        ("审批手续", &["审批", "手续", "证照"]),
-        ("水电气暖", &["水电", "用电", "供电", "用水", "供水", "用气", "供气", "供暖", "电力"]),
-        ("政策兑现", &["政策"]),
-        ("市场销售", &["市场", "销售"]),
-        ("科技创新", &["科技", "创新", "技术"]),
-        ("安全环保", &["安全", "环保", "环评"]),
-        ("基础设施", &["基础设施", "道路"]),
-    ];
-    for (canon, keys) in KEYWORDS {
-        if keys.iter().any(|k| s.contains(k)) {
-            return (canon, true);
-        }
-    }
-    ("其他", false)
-}
-
-/// Handling tier.
-pub fn fold_tier(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    match s.as_str() {
-        "当场办" | "当场办结" | "即办" | "立行立办" => Some("当场办"),
-        "部门办" | "部门办理" | "部门协调" => Some("部门办"),
-        "领导办" | "市领导办" | "县领导办" | "区领导办" | "重大" | "领导协调" => Some("领导办"),
-        _ => None,
-    }
-}
-
-/// Problem status: `resolved`, `in_progress` or `unresolvable`.
-pub fn fold_problem_status(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    match s.as_str() {
-        "已解决" | "已办结" | "办结" | "解决" | "已完成" => Some("resolved"),
-        "办理中" | "正在办理" | "推进中" | "未办结" | "未解决" | "正在推进" => Some("in_progress"),
-        "无法解决" | "暂不具备条件" | "长期推进" | "暂不具备解决条件" => Some("unresolvable"),
-        _ => None,
-    }
-}
-
-pub fn fold_satisfaction(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    match s.as_str() {
-        "满意" | "非常满意" => Some("满意"),
-        "基本满意" | "比较满意" => Some("基本满意"),
-        "不满意" => Some("不满意"),
-        _ => None,
-    }
-}
-
 /// GB 32100 (统一社会信用代码) check: 18 characters from the code set, the
 /// last one the check character. Written here because no maintained crate
 /// implements this Chinese standard.
@@ -467,7 +392,17 @@ mod tests {
 
     #[test]
     fn dates_in_every_written_form() {
-        for s in ["2023-03-05", "2023/3/5", "2023.3.5", "2023年3月5日", "20230305", "2023-03-05 09:30:00", "2023-03-05T09:30", "２０２３年３月５日", "2023年 3月 5日"] {
+        for s in [
+            "2023-03-05",
+            "2023/3/5",
+            "2023.3.5",
+            "2023年3月5日",
+            "20230305",
+            "2023-03-05 09:30:00",
+            "2023-03-05T09:30",
+            "２０２３年３月５日",
+            "2023年 3月 5日",
+        ] {
             assert_eq!(parse_date_text(s), Some(d(2023, 3, 5)), "{s}");
         }
         for s in ["三月上旬", "2023-03", "2023/13/1", "3/5/2023", "2023-3/5", "12345"] {
@@ -493,20 +428,7 @@ mod tests {
     }
 
     #[test]
-    fn folds() {
-        assert_eq!(fold_project_status("續建"), Some("在建"));
-        assert_eq!(fold_project_status("竣工投产"), Some("投产"));
-        assert_eq!(fold_project_status("缓建"), Some("停建"));
-        assert_eq!(fold_project_status("不知道"), None);
-        assert_eq!(fold_category("融资难"), ("融资", true));
-        assert_eq!(fold_category("其它"), ("其他", true));
-        assert_eq!(fold_category("家长里短"), ("其他", false));
-        assert_eq!(fold_tier("市领导办"), Some("领导办"));
-        assert_eq!(fold_tier("重大"), Some("领导办"));
-        assert_eq!(fold_problem_status("未办结"), Some("in_progress"));
-        assert_eq!(fold_problem_status("已办结"), Some("resolved"));
-        assert_eq!(fold_problem_status("暂不具备条件"), Some("unresolvable"));
-        assert_eq!(fold_satisfaction("基本满意"), Some("基本满意"));
+    fn labels_fold_width_and_traditional() {
         assert_eq!(normalize_label(" 白水鎮 "), "白水镇");
     }
 }

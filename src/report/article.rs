@@ -8,6 +8,7 @@
 //! that stands for "unknown".
 
 use super::templates as tpl;
+use super::views;
 use crate::error::Error;
 use crate::model::Report;
 use std::path::Path;
@@ -16,5 +17,5 @@ use std::path::Path;
 pub const TEMPLATE: &str = "article.md.j2";
 
 pub fn render_article(report: &Report, templates: Option<&Path>) -> Result<String, Error> {
-    tpl::render(TEMPLATE, templates, tpl::common_context(report))
+    tpl::render(TEMPLATE, templates, views::common_context(report))
 }

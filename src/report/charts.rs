@@ -15,16 +15,17 @@
 //! The font family is a list that finds a CJK font on Linux and Windows; the
 //! stylesheet repeats it, since CSS wins over SVG presentation attributes.
 
-use super::templates::{fmt_amount, fmt_percent, fmt_thousands};
+use super::wording::{fmt_amount, fmt_percent, fmt_thousands};
 use crate::error::Error;
-use crate::model::Report;
+use crate::model::{Flag, Report, WHOLE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use unicode_width::UnicodeWidthStr;
 
 /// The CJK font list of every chart label.
-pub const FONT_FAMILY: &str = "\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"SimHei\",\"PingFang SC\",sans-serif";
+pub const FONT_FAMILY: &str =
+    "\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"SimHei\",\"PingFang SC\",sans-serif";
 
 /// Width of every chart in SVG units: the text width of an A4 page with 2 cm
 /// margins at 96 dpi is about 640.
@@ -195,7 +196,8 @@ fn horizontal_bars(
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
         if lo < 0.0 {
-            let zero = PathElement::new(vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)], AXIS.stroke_width(1));
+            let zero =
+                PathElement::new(vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)], AXIS.stroke_width(1));
             chart.draw_series(std::iter::once(zero)).map_err(plot_error)?;
         }
         if let Some(m) = marker {
@@ -227,12 +229,12 @@ fn draw_legend(root: &DrawingArea<SVGBackend, Shift>, legend: &[(&str, RGBColor)
     Ok(())
 }
 
-fn flag_colour(flag: Option<&str>) -> RGBColor {
+fn flag_colour(flag: Option<Flag>) -> RGBColor {
     match flag {
-        Some("green") => GREEN,
-        Some("yellow") => YELLOW,
-        Some("red") => RED,
-        _ => GREY,
+        Some(Flag::Green) => GREEN,
+        Some(Flag::Yellow) => YELLOW,
+        Some(Flag::Red) => RED,
+        None => GREY,
     }
 }
 
@@ -243,12 +245,8 @@ fn percent_axis(x: &f64) -> String {
 /// 投资完成率 by region, highest first, coloured by flag, with the time
 /// progress as a dashed line.
 fn completion_by_region(report: &Report) -> Result<Option<String>, Error> {
-    let mut rows: Vec<_> = report
-        .projects
-        .by_region
-        .iter()
-        .filter_map(|g| g.figures.completion_rate.map(|r| (g, r)))
-        .collect();
+    let mut rows: Vec<_> =
+        report.projects.by_region.iter().filter_map(|g| g.figures.completion_rate.map(|r| (g, r))).collect();
     if rows.is_empty() {
         return Ok(None);
     }
@@ -258,20 +256,20 @@ fn completion_by_region(report: &Report) -> Result<Option<String>, Error> {
         .iter()
         .map(|(g, r)| Bar {
             label: g.label.clone(),
-            segments: vec![(*r, flag_colour(g.figures.flag.as_deref()))],
+            segments: vec![(*r, flag_colour(g.figures.flag))],
             value_label: fmt_percent(*r),
         })
         .collect();
     let tp = report.projects.total.time_progress;
     let marker = Marker { x: tp, label: format!("时序进度{}", fmt_percent(tp)), colour: INK };
-    let legend = [("正常", GREEN), ("滞后", YELLOW), ("严重滞后", RED)];
+    let legend = [(Flag::Green.label(), GREEN), (Flag::Yellow.label(), YELLOW), (Flag::Red.label(), RED)];
     horizontal_bars(&bars, Some(&marker), &legend, &percent_axis).map(Some)
 }
 
 /// The growth of the first indicator that has regional growth, by region,
 /// highest first, with the whole's growth as a dashed line.
 fn growth_by_region(report: &Report, scope: &str) -> Result<Option<(String, String)>, Error> {
-    let whole = crate::stats::indicators::WHOLE;
+    let whole = WHOLE;
     let Some(first) = report.indicators.iter().find(|i| i.region != whole && i.growth.is_some()) else {
         return Ok(None);
     };
@@ -374,14 +372,16 @@ fn monthly_trend(report: &Report) -> Result<Option<String>, Error> {
             .label_style(font(LABEL_PX).color(&INK))
             .draw()
             .map_err(plot_error)?;
-        root.draw(&Text::new(format!("单位：{unit}"), (y_area as i32 - 36, 10), text_style(LABEL_PX - 1.0, AXIS, HPos::Left)))
-            .map_err(plot_error)?;
+        root.draw(&Text::new(
+            format!("单位：{unit}"),
+            (y_area as i32 - 36, 10),
+            text_style(LABEL_PX - 1.0, AXIS, HPos::Left),
+        ))
+        .map_err(plot_error)?;
         let coords: Vec<(SegmentValue<i32>, f64)> =
             points.iter().map(|(m, d)| (SegmentValue::CenterOf(*m as i32), d / scale)).collect();
         chart.draw_series(LineSeries::new(coords.clone(), BLUE.stroke_width(2))).map_err(plot_error)?;
-        chart
-            .draw_series(coords.iter().map(|c| Circle::new(c.clone(), 3, BLUE.filled())))
-            .map_err(plot_error)?;
+        chart.draw_series(coords.iter().map(|c| Circle::new(c.clone(), 3, BLUE.filled()))).map_err(plot_error)?;
         for ((_, d), c) in points.iter().zip(&coords) {
             let label = EmptyElement::at(c.clone())
                 + Text::new(fmt_amount(*d), (0, -12), text_style(LABEL_PX - 1.0, INK, HPos::Center));

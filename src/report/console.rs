@@ -14,7 +14,7 @@ fn pad(s: &str, width: usize) -> String {
     out
 }
 
-fn kind_name(k: Option<crate::quality::Kind>) -> &'static str {
+fn kind_name(k: Option<crate::model::Kind>) -> &'static str {
     k.map(|k| k.chinese()).unwrap_or("—")
 }
 
@@ -98,11 +98,11 @@ pub fn render_check(q: &DataQuality) -> String {
 // The same wording as the briefing and the article (亿元 at or above 1亿,
 // 四舍五入), so the terminal never shows a figure the documents round differently.
 fn amount(v: Option<f64>) -> String {
-    v.map(super::templates::fmt_amount).unwrap_or_else(|| "—".into())
+    v.map(super::wording::fmt_amount).unwrap_or_else(|| "—".into())
 }
 
 fn percent(v: Option<f64>) -> String {
-    v.map(super::templates::fmt_percent).unwrap_or_else(|| "—".into())
+    v.map(super::wording::fmt_percent).unwrap_or_else(|| "—".into())
 }
 
 /// The short terminal summary of `statbrief run`.
@@ -110,7 +110,7 @@ pub fn render_summary(r: &crate::model::Report, out: &std::path::Path) -> String
     let mut s = String::new();
     let p = &r.projects.total;
     let v = &r.visits;
-    let _ = writeln!(s, "统计截止：{}年{}（{}）", r.year, super::templates::fmt_period(r.month), r.as_of);
+    let _ = writeln!(s, "统计截止：{}年{}（{}）", r.year, super::wording::fmt_period(r.month), r.as_of);
     let _ = writeln!(
         s,
         "重点项目：{} 个，年度计划 {}，完成 {}，完成率 {}（时序进度 {}），新开工 {} 个",
@@ -124,7 +124,7 @@ pub fn render_summary(r: &crate::model::Report, out: &std::path::Path) -> String
     let wholes: Vec<String> = r
         .indicators
         .iter()
-        .filter(|i| i.region == crate::stats::indicators::WHOLE)
+        .filter(|i| i.region == crate::model::WHOLE)
         .map(|i| format!("{} 增长 {}", i.indicator, percent(i.growth)))
         .collect();
     let _ = writeln!(s, "经济指标：{}", if wholes.is_empty() { "—".to_string() } else { wholes.join("；") });

@@ -9,8 +9,9 @@
 
 use super::charts;
 use super::templates as tpl;
+use super::views;
 use crate::error::Error;
-use crate::model::{Grouped, Overdue, ProjectItem, Report};
+use crate::model::{Flag, Grouped, Overdue, ProjectItem, Report};
 use crate::quality::Severity;
 use minijinja::Value;
 use serde::Serialize;
@@ -66,10 +67,7 @@ fn rank_line<'a>(item: String, basis: &'static str, mut places: Vec<Place<'a>>) 
 }
 
 fn ranked_groups<'a, T>(groups: &'a [Grouped<T>], value: impl Fn(&T) -> Option<f64>) -> Vec<Place<'a>> {
-    groups
-        .iter()
-        .filter_map(|g| g.rank.map(|rank| Place { label: &g.label, rank, value: value(&g.figures) }))
-        .collect()
+    groups.iter().filter_map(|g| g.rank.map(|rank| Place { label: &g.label, rank, value: value(&g.figures) })).collect()
 }
 
 fn ranking(report: &Report) -> Vec<RankLine<'_>> {
@@ -79,7 +77,7 @@ fn ranking(report: &Report) -> Vec<RankLine<'_>> {
         "完成率",
         ranked_groups(&report.projects.by_region, |f| f.completion_rate),
     ));
-    for view in tpl::indicator_views(report) {
+    for view in views::indicator_views(report) {
         let places = view
             .regions
             .iter()
@@ -117,12 +115,8 @@ fn overdue(report: &Report) -> Limited<'_, Overdue> {
 
 /// Projects flagged red, lowest completion first.
 fn lagging(report: &Report) -> Limited<'_, ProjectItem> {
-    let mut items: Vec<&ProjectItem> = report
-        .projects
-        .items
-        .iter()
-        .filter(|p| p.flag.as_deref() == Some("red") && p.completion_rate.is_some())
-        .collect();
+    let mut items: Vec<&ProjectItem> =
+        report.projects.items.iter().filter(|p| p.flag == Some(Flag::Red) && p.completion_rate.is_some()).collect();
     items.sort_by(|a, b| a.completion_rate.unwrap_or(0.0).total_cmp(&b.completion_rate.unwrap_or(0.0)));
     limited(items, LAGGING_SHOWN)
 }
@@ -163,8 +157,8 @@ fn quality(report: &Report) -> QualityView<'_> {
 
 /// Everything the briefing template gets (documented in `templates/README.md`).
 pub fn context(report: &Report) -> Result<Vec<(&'static str, Value)>, Error> {
-    let mut ctx = tpl::common_context(report);
-    let scope = tpl::area_word(report);
+    let mut ctx = views::common_context(report);
+    let scope = views::area_word(report);
     let charts = charts::charts(report, &scope)?;
     // The charts are our own SVG (labels escaped by plotters), so they are
     // marked safe; everything else stays subject to autoescape.

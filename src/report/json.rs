@@ -4,14 +4,9 @@
 
 use crate::error::Error;
 use crate::model::Report;
-use std::path::Path;
 
 pub fn to_json(report: &Report) -> Result<String, Error> {
     let mut s = serde_json::to_string_pretty(report).map_err(|e| Error::Internal(e.to_string()))?;
     s.push('\n');
     Ok(s)
-}
-
-pub fn write_metrics(report: &Report, out_dir: &Path) -> Result<(), Error> {
-    super::write_atomic(&out_dir.join("metrics.json"), to_json(report)?.as_bytes())
 }

@@ -8,6 +8,8 @@ pub mod html;
 pub mod json;
 pub mod templates;
 pub mod tidy;
+pub mod views;
+pub mod wording;
 pub mod xlsx;
 
 use crate::error::Error;

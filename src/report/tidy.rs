@@ -6,7 +6,7 @@
 
 use crate::error::Error;
 use crate::ingest::Ledgers;
-use crate::quality::Kind;
+use crate::model::Kind;
 use polars::prelude::*;
 use std::fs::File;
 use std::path::{Path, PathBuf};

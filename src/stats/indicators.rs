@@ -3,16 +3,15 @@
 //! (contribution in percentage points) and 贡献率 (share of the increase),
 //! targets, and the whole computed from sums — never from averaged rates.
 
-use super::{col_f64, col_i64, col_str, competition_rank, growth, label_order, pct, stat_issue, sum_or_null, AsOf, Targets};
+use super::{
+    col_f64, col_i64, col_str, competition_rank, growth, label_order, pct, stat_issue, sum_or_null, AsOf, StatIssue,
+    Targets,
+};
 use crate::config::Config;
 use crate::error::Error;
-use crate::model::IndicatorFigures;
-use crate::quality::Issue;
+use crate::model::{Column, IndicatorFigures, WHOLE};
 use polars::prelude::*;
 use std::collections::HashMap;
-
-/// The region label of an indicator's whole.
-pub const WHOLE: &str = "全部";
 
 /// Reported totals may differ from the sum of regions by rounding; more
 /// than this relative difference is a warning (SPEC §2.2).
@@ -24,7 +23,12 @@ fn rows_of(df: &DataFrame, year: i32, month: i64, totals: bool) -> LazyFrame {
         .filter(col("year").eq(lit(year)).and(col("month").eq(lit(month as i32))).and(col("is_total").eq(lit(totals))))
 }
 
-pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<(Vec<IndicatorFigures>, Vec<Issue>), Error> {
+pub fn compute(
+    df: &DataFrame,
+    targets: &Targets,
+    as_of: AsOf,
+    config: &Config,
+) -> Result<(Vec<IndicatorFigures>, Vec<StatIssue>), Error> {
     let mut issues = Vec::new();
     let months = df
         .clone()
@@ -57,7 +61,10 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         .join(previous, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
         .with_columns([
             col("value_ytd").alias("ytd"),
-            when(col("value_ytd_ly").is_not_null()).then(col("value_ytd_ly")).otherwise(col("ly_from_file")).alias("ytd_ly"),
+            when(col("value_ytd_ly").is_not_null())
+                .then(col("value_ytd_ly"))
+                .otherwise(col("ly_from_file"))
+                .alias("ytd_ly"),
             col("value_month").alias("month_value"),
         ])
         .with_columns([
@@ -113,7 +120,13 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             if let Some(n) = &names[i] {
                 reported_by.insert(
                     n.clone(),
-                    (ytd[i], gr[i], files[i].clone().unwrap_or_default(), sheets[i].clone().unwrap_or_default(), rows[i].unwrap_or(0)),
+                    (
+                        ytd[i],
+                        gr[i],
+                        files[i].clone().unwrap_or_default(),
+                        sheets[i].clone().unwrap_or_default(),
+                        rows[i].unwrap_or(0),
+                    ),
                 );
             }
         }
@@ -204,7 +217,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
                     file,
                     Some(sheet),
                     Some(*row as i32),
-                    Some("value_ytd"),
+                    Some(Column::ValueYtd),
                     format!("合计与分项之和不符：「{indicator}」合计行本年累计为{rep}，各地区之和为{sum}"),
                 ));
             }

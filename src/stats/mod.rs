@@ -13,8 +13,9 @@ pub mod visits;
 use crate::config::Config;
 use crate::error::Error;
 use crate::ingest::Ingested;
-use crate::model::Report;
-use crate::quality::{Issue, Severity};
+pub use crate::model::UNLABELLED;
+use crate::model::{Column, Report};
+use crate::quality::{DataQuality, Issue, Severity};
 use polars::prelude::*;
 
 /// The as-of month of a report.
@@ -92,10 +93,8 @@ pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Repo
     let (projects, mut issues) = projects::compute(&ingested.ledgers.projects, &targets, as_of, config)?;
     let (indicators, more) = indicators::compute(&ingested.ledgers.indicators, &targets, as_of, config)?;
     issues.extend(more);
-    let (visits, more) = visits::compute(&ingested.ledgers.visits, &targets, as_of, config)?;
-    issues.extend(more);
-    name_cells(&mut issues, &quality);
-    quality.issues.extend(issues);
+    let visits = visits::compute(&ingested.ledgers.visits, &targets, as_of, config)?;
+    quality.issues.extend(locate(issues, &quality));
     Ok(Report {
         as_of: as_of.label(),
         year: as_of.year,
@@ -110,36 +109,51 @@ pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Repo
     })
 }
 
-/// Turns a statistics warning's row (`第17行`) and column into an A1 cell,
-/// from where the sheet's header put that column.
-fn name_cells(issues: &mut [Issue], quality: &crate::quality::DataQuality) {
-    for issue in issues.iter_mut() {
-        let (Some(sheet), Some(column), Some(cell)) = (&issue.sheet, &issue.column, &issue.cell) else { continue };
-        let Some(row) = cell.strip_prefix('第').and_then(|c| c.strip_suffix('行')) else { continue };
-        let letters = quality
+/// A statistics warning about a ledger row: its row is known, its cell is
+/// found from where the sheet's header put the column ([`locate`]).
+pub struct StatIssue {
+    issue: Issue,
+    /// 1-based Excel row.
+    row: Option<i32>,
+}
+
+/// A statistics warning, about a row and column of a sheet where known.
+pub(crate) fn stat_issue(
+    file: &str,
+    sheet: Option<&str>,
+    row: Option<i32>,
+    column: Option<Column>,
+    message: String,
+) -> StatIssue {
+    let mut issue = Issue::new(Severity::Warning, file, message);
+    issue.sheet = sheet.map(str::to_string);
+    issue.column = column;
+    StatIssue { issue, row }
+}
+
+/// Names the cell of each statistics warning (`F17`): the row from the
+/// warning, the column's letters from the sheet's report.
+fn locate(issues: Vec<StatIssue>, quality: &DataQuality) -> Vec<Issue> {
+    let letters_of = |issue: &Issue| {
+        let (sheet, column) = (issue.sheet.as_ref()?, issue.column?);
+        quality
             .files
             .iter()
             .filter(|f| f.path == issue.file)
             .flat_map(|f| &f.sheets)
             .find(|s| &s.sheet == sheet)
-            .and_then(|s| s.columns.get(column));
-        if let Some(letters) = letters {
-            issue.cell = Some(format!("{letters}{row}"));
-        }
-    }
-}
-
-/// A statistics warning that is not about one cell.
-pub(crate) fn stat_issue(file: &str, sheet: Option<&str>, row: Option<i32>, column: Option<&str>, message: String) -> Issue {
-    Issue {
-        severity: Severity::Warning,
-        file: file.to_string(),
-        sheet: sheet.map(str::to_string),
-        cell: row.map(|r| format!("第{r}行")),
-        column: column.map(str::to_string),
-        value: None,
-        message,
-    }
+            .and_then(|s| s.columns.get(column.name()))
+            .cloned()
+    };
+    issues
+        .into_iter()
+        .map(|StatIssue { mut issue, row }| {
+            if let (Some(row), Some(letters)) = (row, letters_of(&issue)) {
+                issue.cell = Some(format!("{letters}{row}"));
+            }
+            issue
+        })
+        .collect()
 }
 
 // ---- polars helpers shared by the ledgers
@@ -225,13 +239,16 @@ pub(crate) fn label_order<'c>(config: &'c Config, key: &str) -> impl Fn(&String,
         let blank = |s: &String| s == UNLABELLED;
         blank(a)
             .cmp(&blank(b))
-            .then_with(|| if by_region { config.region_rank(a).cmp(&config.region_rank(b)) } else { std::cmp::Ordering::Equal })
+            .then_with(|| {
+                if by_region {
+                    config.region_rank(a).cmp(&config.region_rank(b))
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
             .then_with(|| a.cmp(b))
     }
 }
-
-/// The label of rows whose group column is empty.
-pub const UNLABELLED: &str = "（未填报）";
 
 /// Scope names that mean the whole county / city.
 pub(crate) fn is_whole_scope(scope: &str) -> bool {
@@ -318,7 +335,11 @@ mod tests {
     #[test]
     fn division_by_zero_is_null() {
         let df = df!("a" => [Some(5.0), Some(5.0), None], "b" => [Some(0.0), Some(10.0), Some(10.0)]).unwrap();
-        let out = df.lazy().select([pct(col("a"), col("b")).alias("p"), growth(col("a"), col("b")).alias("g")]).collect().unwrap();
+        let out = df
+            .lazy()
+            .select([pct(col("a"), col("b")).alias("p"), growth(col("a"), col("b")).alias("g")])
+            .collect()
+            .unwrap();
         assert_eq!(col_f64(&out, "p").unwrap(), vec![None, Some(50.0), None]);
         assert_eq!(col_f64(&out, "g").unwrap(), vec![None, Some(-50.0), None]);
     }

@@ -5,14 +5,13 @@
 //! Figures come from the latest projects sheet of the year up to the as-of
 //! month, because each monthly ledger is cumulative (1—M月).
 
-use super::{str_ca, strs, 
-    col_days, col_f64, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, stat_issue, sum_or_null,
-    AsOf, Targets, UNLABELLED,
+use super::{
+    col_days, col_f64, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, stat_issue,
+    str_ca, strs, sum_or_null, AsOf, StatIssue, Targets, UNLABELLED,
 };
 use crate::config::Config;
 use crate::error::Error;
-use crate::model::{Grouped, MonthlyDone, ProjectFigures, ProjectItem, ProjectsReport};
-use crate::quality::Issue;
+use crate::model::{Column, Flag, Grouped, MonthlyDone, ProjectFigures, ProjectItem, ProjectStatus, ProjectsReport};
 use polars::prelude::*;
 
 pub const GROUPS: [&str; 4] = ["region", "chain", "leader", "level"];
@@ -20,18 +19,18 @@ pub const GROUPS: [&str; 4] = ["region", "chain", "leader", "level"];
 /// The aggregates of a set of project rows.
 fn aggregates(as_of: AsOf) -> Vec<Expr> {
     let start = col("start_date").cast(DataType::Int32);
-    let in_year = start
-        .clone()
-        .gt_eq(lit(as_of.year_start_days()))
-        .and(start.lt_eq(lit(as_of.end_days())))
-        .fill_null(lit(false));
+    let in_year =
+        start.clone().gt_eq(lit(as_of.year_start_days())).and(start.lt_eq(lit(as_of.end_days()))).fill_null(lit(false));
     // A project without a start date counts as a new start when its status says so.
-    let by_status = col("start_date").is_null().and(col("status").eq(lit("新开工")).fill_null(lit(false)));
+    let new_start_status = lit(ProjectStatus::NewStart.as_str());
+    let by_status = col("start_date").is_null().and(col("status").eq(new_start_status).fill_null(lit(false)));
     let new_start = in_year.or(by_status);
-    let started = col("status")
-        .eq(lit("新开工"))
-        .or(col("status").eq(lit("在建")))
-        .or(col("status").eq(lit("投产")))
+    let started = ProjectStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_started())
+        .map(|s| col("status").eq(lit(s.as_str())))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false))
         .fill_null(lit(false));
     vec![
         len().cast(DataType::Int64).alias("count"),
@@ -42,43 +41,21 @@ fn aggregates(as_of: AsOf) -> Vec<Expr> {
     ]
 }
 
-/// Rates and the flag, from the aggregates.
+/// Rates, from the aggregates.
 fn derived() -> Vec<Expr> {
-    vec![pct(col("done"), col("plan")).alias("completion_rate"), pct(col("started"), col("count")).alias("started_rate")]
+    vec![
+        pct(col("done"), col("plan")).alias("completion_rate"),
+        pct(col("started"), col("count")).alias("started_rate"),
+    ]
 }
 
-fn flag_expr(time_progress: f64, yellow_band_pp: f64) -> Expr {
-    let rate = col("completion_rate");
-    when(rate.clone().is_null())
-        .then(lit(NULL).cast(DataType::String))
-        .when(rate.clone().gt_eq(lit(time_progress)))
-        .then(lit("green"))
-        .when(rate.gt_eq(lit(time_progress - yellow_band_pp)))
-        .then(lit("yellow"))
-        .otherwise(lit("red"))
-        .alias("flag")
-}
-
-/// The flag of one completion rate, for single projects.
-pub fn flag_of(rate: Option<f64>, time_progress: f64, yellow_band_pp: f64) -> Option<String> {
-    rate.map(|r| {
-        if r >= time_progress {
-            "green"
-        } else if r >= time_progress - yellow_band_pp {
-            "yellow"
-        } else {
-            "red"
-        }
-        .to_string()
-    })
-}
-
-fn figures_at(df: &DataFrame, time_progress: f64) -> Result<Vec<ProjectFigures>, Error> {
+/// The figures of each row of an aggregated frame; the flag compares the
+/// completion rate with time progress (SPEC §2.1).
+fn figures_at(df: &DataFrame, time_progress: f64, band: f64) -> Result<Vec<ProjectFigures>, Error> {
     let count = col_i64(df, "count")?;
     let plan = col_f64(df, "plan")?;
     let done = col_f64(df, "done")?;
     let rate = col_f64(df, "completion_rate")?;
-    let flag = col_str(df, "flag")?;
     let new_starts = col_i64(df, "new_starts")?;
     let started = col_i64(df, "started")?;
     let started_rate = col_f64(df, "started_rate")?;
@@ -89,7 +66,7 @@ fn figures_at(df: &DataFrame, time_progress: f64) -> Result<Vec<ProjectFigures>,
             done: done[i],
             completion_rate: rate[i],
             time_progress,
-            flag: flag[i].clone(),
+            flag: rate[i].map(|r| Flag::of(r, time_progress, band)),
             new_starts: new_starts[i].unwrap_or(0),
             started: started[i].unwrap_or(0),
             started_rate: started_rate[i],
@@ -108,7 +85,12 @@ fn with_targets(f: &mut ProjectFigures, targets: &Targets, scope: Option<&str>) 
     f.new_start_target_rate = f.new_start_target.and_then(|t| ratio_pct(f.new_starts as f64, t));
 }
 
-pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<(ProjectsReport, Vec<Issue>), Error> {
+pub fn compute(
+    df: &DataFrame,
+    targets: &Targets,
+    as_of: AsOf,
+    config: &Config,
+) -> Result<(ProjectsReport, Vec<StatIssue>), Error> {
     let mut issues = Vec::new();
     let time_progress = as_of.month as f64 / 12.0 * 100.0;
     let band = config.yellow_band_pp;
@@ -130,20 +112,17 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             None,
             None,
             None,
-            format!("{}年{}月没有重点项目台账，项目数据使用{}年{}月的台账", as_of.year, as_of.month, as_of.year, latest),
+            format!(
+                "{}年{}月没有重点项目台账，项目数据使用{}年{}月的台账",
+                as_of.year, as_of.month, as_of.year, latest
+            ),
         ));
     }
     let current = year_rows.clone().lazy().filter(col("month").eq(lit(latest as i32))).collect()?;
 
     // The whole.
-    let total_df = current
-        .clone()
-        .lazy()
-        .select(aggregates(as_of))
-        .with_columns(derived())
-        .with_column(flag_expr(time_progress, band))
-        .collect()?;
-    let mut total = figures_at(&total_df, time_progress)?.into_iter().next().unwrap_or_default();
+    let total_df = current.clone().lazy().select(aggregates(as_of)).with_columns(derived()).collect()?;
+    let mut total = figures_at(&total_df, time_progress, band)?.into_iter().next().unwrap_or_default();
     with_targets(&mut total, targets, None);
 
     // The groups.
@@ -156,12 +135,11 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             .group_by([col(key)])
             .agg(aggregates(as_of))
             .with_columns(derived())
-            .with_column(flag_expr(time_progress, band))
             .with_column(competition_rank(col("completion_rate")).alias("rank"))
             .collect()?;
         let labels = col_str(&grouped, key)?;
         let ranks = col_i64(&grouped, "rank")?;
-        let figures = figures_at(&grouped, time_progress)?;
+        let figures = figures_at(&grouped, time_progress, band)?;
         let mut items: Vec<Grouped<ProjectFigures>> = labels
             .into_iter()
             .zip(ranks)
@@ -211,10 +189,11 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
 
 /// The warnings of SPEC §2.1: done_ytd falling from an earlier month,
 /// done_ytd above total investment, a start date after the as-of month.
-fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<Issue>, Error> {
+fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<StatIssue>, Error> {
     let mut issues = Vec::new();
     // A project is its 项目编号, else (name, region); keys borrow the columns.
-    let (ids_ca, key_names_ca, regions_ca) = (str_ca(year_rows, "project_id")?, str_ca(year_rows, "name")?, str_ca(year_rows, "region")?);
+    let (ids_ca, key_names_ca, regions_ca) =
+        (str_ca(year_rows, "project_id")?, str_ca(year_rows, "name")?, str_ca(year_rows, "region")?);
     let (ids, key_names, regions) = (strs(&ids_ca), strs(&key_names_ca), strs(&regions_ca));
     let keys: Vec<(Option<&str>, Option<&str>, Option<&str>)> = (0..year_rows.height())
         .map(|i| match ids[i] {
@@ -242,7 +221,7 @@ fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<Issue>,
                     files[i].unwrap_or(""),
                     sheets[i],
                     rows[i].map(|r| r as i32),
-                    Some("done_ytd"),
+                    Some(Column::DoneYtd),
                     format!(
                         "项目「{}」{}月本年累计完成投资{}万元，低于{}月的{}万元，请核实",
                         names[i].unwrap_or(""),
@@ -264,7 +243,13 @@ fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<Issue>,
         let (file, sheet, row) = (files[i].unwrap_or(""), sheets[i], rows[i].map(|r| r as i32));
         if let (Some(d), Some(t)) = (done[i], total[i]) {
             if d > t {
-                issues.push(stat_issue(file, sheet, row, Some("done_ytd"), format!("项目「{name}」本年累计完成投资{d}万元，超过总投资{t}万元，请核实")));
+                issues.push(stat_issue(
+                    file,
+                    sheet,
+                    row,
+                    Some(Column::DoneYtd),
+                    format!("项目「{name}」本年累计完成投资{d}万元，超过总投资{t}万元，请核实"),
+                ));
             }
         }
         if let Some(s) = start[i] {
@@ -273,7 +258,7 @@ fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<Issue>,
                     file,
                     sheet,
                     row,
-                    Some("start_date"),
+                    Some(Column::StartDate),
                     format!("项目「{name}」开工日期{}晚于报告期{}，请核实", days_to_string(s), as_of.label()),
                 ));
             }
@@ -321,7 +306,7 @@ fn items(current: &DataFrame, time_progress: f64, band: f64, config: &Config) ->
                 plan: plan[i],
                 done: done[i],
                 completion_rate: rate,
-                flag: flag_of(rate, time_progress, band),
+                flag: rate.map(|r| Flag::of(r, time_progress, band)),
                 status: status[i].map(str::to_string),
                 start_date: start[i].map(days_to_string),
                 source_file: files[i].map(str::to_string).unwrap_or_default(),
@@ -331,6 +316,8 @@ fn items(current: &DataFrame, time_progress: f64, band: f64, config: &Config) ->
         })
         .collect();
     let order = label_order(config, "region");
-    out.sort_by(|a, b| order(&a.region, &b.region).then_with(|| a.source_file.cmp(&b.source_file)).then(a.row.cmp(&b.row)));
+    out.sort_by(|a, b| {
+        order(&a.region, &b.region).then_with(|| a.source_file.cmp(&b.source_file)).then(a.row.cmp(&b.row))
+    });
     Ok(out)
 }

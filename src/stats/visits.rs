@@ -6,21 +6,23 @@
 //! ledger; the row from the latest period wins, so a cumulative ledger and
 //! a ledger of monthly increments give the same figures.
 
-use super::{str_ca, strs, col_days, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, AsOf, Targets, UNLABELLED};
+use super::{
+    col_days, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, str_ca, strs, AsOf,
+    Targets, UNLABELLED,
+};
 use crate::config::Config;
 use crate::error::Error;
-use crate::model::{Grouped, Overdue, ProblemFigures, VisitsMonth, VisitsReport};
-use crate::quality::Issue;
+use crate::model::{Grouped, Overdue, ProblemFigures, ProblemStatus, Satisfaction, Tier, VisitsMonth, VisitsReport};
 use polars::prelude::*;
 use std::collections::HashMap;
 
 /// (visit id) or (date, cadre, enterprise).
 type VisitKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>, Option<&'a str>);
 
-pub const GROUPS: [(&str, &str); 4] = [("category", "category"), ("tier", "tier"), ("region", "region"), ("cadre_unit", "cadre_unit")];
+pub const GROUPS: [(&str, &str); 4] =
+    [("category", "category"), ("tier", "tier"), ("region", "region"), ("cadre_unit", "cadre_unit")];
 
-pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<(VisitsReport, Vec<Issue>), Error> {
-    let issues = Vec::new();
+pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<VisitsReport, Error> {
     let period_ok = (col("year") * lit(100) + col("month")).lt_eq(lit(as_of.year * 100 + as_of.month as i32));
     let date = col("visit_date").cast(DataType::Int32);
     let rows = df
@@ -113,23 +115,24 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         entry.0.insert(visit_keys[i]);
         let is_problem = problems[i].is_some_and(|p| !p.trim().is_empty());
         // A problem without a status counts as in progress.
-        let status = statuses[j].unwrap_or("in_progress");
-        status_eff.push(if is_problem { status } else { "" });
+        let status = statuses[j].and_then(ProblemStatus::parse).unwrap_or(ProblemStatus::InProgress);
+        status_eff.push(if is_problem { status.as_str() } else { "" });
         if !is_problem {
             continue;
         }
         report.problems += 1;
         entry.1 += 1;
         match status {
-            "resolved" => {
+            ProblemStatus::Resolved => {
                 report.resolved += 1;
                 entry.2 += 1;
             }
-            "unresolvable" => report.unresolvable += 1,
-            _ => report.in_progress += 1,
+            ProblemStatus::Unresolvable => report.unresolvable += 1,
+            ProblemStatus::InProgress => report.in_progress += 1,
         }
-        let deadline = deadlines[j].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tiers[j]) as i32));
-        if status == "resolved" {
+        let tier = tiers[j].and_then(Tier::parse);
+        let deadline = deadlines[j].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tier) as i32));
+        if status == ProblemStatus::Resolved {
             if let (Some(done), Some(visited)) = (resolved_dates[j], dates[i]) {
                 resolved_with_date += 1;
                 if deadline.is_some_and(|dl| done <= dl) {
@@ -147,13 +150,13 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
                     cadre_unit: units[j].map(str::to_string),
                     deadline: days_to_string(dl),
                     days_overdue: days,
-                    colour: config.colours.colour(days).to_string(),
+                    colour: config.colours.colour(days),
                 });
             }
         }
-        if let Some(s) = satisfaction[j] {
+        if let Some(s) = satisfaction[j].and_then(Satisfaction::parse) {
             sat_total += 1;
-            if s == "满意" || s == "基本满意" {
+            if s.is_satisfied() {
                 sat_good += 1;
             }
         }
@@ -165,7 +168,12 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     report.on_time_rate = ratio_pct(on_time as f64, resolved_with_date as f64);
     report.median_days = median(&mut durations);
     report.satisfaction_rate = ratio_pct(sat_good as f64, sat_total as f64);
-    report.overdue.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.enterprise.cmp(&b.enterprise)).then_with(|| a.problem.cmp(&b.problem)));
+    report.overdue.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then_with(|| a.enterprise.cmp(&b.enterprise))
+            .then_with(|| a.problem.cmp(&b.problem))
+    });
     report.overdue_count = report.overdue.len() as i64;
     report.resolution_target = targets.find(None, |m| m.contains("问题解决率")).map(|t| t.0);
     report.satisfaction_target = targets.find(None, |m| m.contains("满意率")).map(|t| t.0);
@@ -189,9 +197,21 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             .group_by([col(column)])
             .agg([
                 len().cast(DataType::Int64).alias("problems"),
-                col("status_eff").eq(lit("resolved")).cast(DataType::Int64).sum().alias("resolved"),
-                col("status_eff").eq(lit("in_progress")).cast(DataType::Int64).sum().alias("in_progress"),
-                col("status_eff").eq(lit("unresolvable")).cast(DataType::Int64).sum().alias("unresolvable"),
+                col("status_eff")
+                    .eq(lit(ProblemStatus::Resolved.as_str()))
+                    .cast(DataType::Int64)
+                    .sum()
+                    .alias("resolved"),
+                col("status_eff")
+                    .eq(lit(ProblemStatus::InProgress.as_str()))
+                    .cast(DataType::Int64)
+                    .sum()
+                    .alias("in_progress"),
+                col("status_eff")
+                    .eq(lit(ProblemStatus::Unresolvable.as_str()))
+                    .cast(DataType::Int64)
+                    .sum()
+                    .alias("unresolvable"),
             ])
             .with_column(pct(col("resolved"), col("problems")).alias("resolution_rate"))
             .with_column(competition_rank(col("resolution_rate")).alias("rank"))
@@ -221,10 +241,10 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         let order = label_order(config, key);
         if key == "category" {
             // Categories in the spec's order.
-            let pos = |l: &str| crate::ingest::values::CATEGORIES.iter().position(|c| *c == l).unwrap_or(usize::MAX);
+            let pos = |l: &str| crate::ingest::folds::CATEGORIES.iter().position(|c| *c == l).unwrap_or(usize::MAX);
             items.sort_by(|a, b| pos(&a.label).cmp(&pos(&b.label)).then_with(|| a.label.cmp(&b.label)));
         } else if key == "tier" {
-            let pos = |l: &str| ["当场办", "部门办", "领导办"].iter().position(|c| *c == l).unwrap_or(usize::MAX);
+            let pos = |l: &str| Tier::ALL.iter().position(|c| c.as_str() == l).unwrap_or(usize::MAX);
             items.sort_by(|a, b| pos(&a.label).cmp(&pos(&b.label)).then_with(|| a.label.cmp(&b.label)));
         } else {
             items.sort_by(|a, b| order(&a.label, &b.label));
@@ -236,7 +256,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     report.by_tier = groups.next().unwrap_or_default();
     report.by_region = groups.next().unwrap_or_default();
     report.by_unit = groups.next().unwrap_or_default();
-    Ok((report, issues))
+    Ok(report)
 }
 
 fn month_of_days(days: i32) -> Option<u32> {

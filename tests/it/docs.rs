@@ -4,11 +4,14 @@
 fn docs_metrics_md_is_current() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/metrics.md");
     let want = statbrief::definitions::metrics_markdown();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &want).unwrap();
-    }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/metrics.md is out of date: run UPDATE_DOCS=1 cargo test --release --test docs");
+    if have != want && std::env::var_os("UPDATE_DOCS").is_some() {
+        // Rewrite, then still fail: a run that changed the file has not
+        // checked it, and the change must be looked at and committed.
+        std::fs::write(&path, &want).unwrap();
+        panic!("docs/metrics.md was out of date and has been rewritten: review and commit it");
+    }
+    assert!(have == want, "docs/metrics.md is out of date: run UPDATE_DOCS=1 cargo test --release --test it docs");
 }
 
 #[test]
@@ -17,10 +20,28 @@ fn every_metrics_key_is_documented() {
     // appears in the definitions table.
     let keys: Vec<&str> = statbrief::definitions::METRICS.iter().map(|m| m.0).collect();
     let all = keys.join(" ");
-    for k in ["completion_rate", "time_progress", "flag", "new_starts", "started_rate", "target_completion_rate", "new_start_target_rate",
-        "ytd_ly", "growth", "mom", "rank", "contribution_pp", "contribution_share", "gap_pp", "resolution_rate", "on_time_rate",
-        "median_days", "satisfaction_rate", "overdue_count", "data_quality"]
-    {
+    for k in [
+        "completion_rate",
+        "time_progress",
+        "flag",
+        "new_starts",
+        "started_rate",
+        "target_completion_rate",
+        "new_start_target_rate",
+        "ytd_ly",
+        "growth",
+        "mom",
+        "rank",
+        "contribution_pp",
+        "contribution_share",
+        "gap_pp",
+        "resolution_rate",
+        "on_time_rate",
+        "median_days",
+        "satisfaction_rate",
+        "overdue_count",
+        "data_quality",
+    ] {
         assert!(all.contains(k), "{k} is not documented");
     }
 }

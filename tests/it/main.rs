@@ -2,8 +2,10 @@
 //! and linking it once instead of eight times saves minutes on each CI build.
 //! Each module is one topic; `common` holds the fixture writers they share.
 
-mod cli;
+#[macro_use]
 mod common;
+
+mod cli;
 mod corpus;
 mod docs;
 mod html_article;

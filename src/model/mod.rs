@@ -5,6 +5,12 @@
 //! wherever a figure cannot be computed — serialised as `null`, never 0 or
 //! NaN. Field names are the stable keys documented in `docs/metrics.md`.
 
+mod column;
+mod domain;
+
+pub use column::Column;
+pub use domain::{Colour, Flag, Kind, ProblemStatus, ProjectStatus, Satisfaction, Tier, UNLABELLED, WHOLE};
+
 use crate::quality::DataQuality;
 use serde::{Serialize, Serializer};
 
@@ -37,8 +43,7 @@ pub struct ProjectFigures {
     pub completion_rate: Option<f64>,
     /// M / 12 × 100.
     pub time_progress: f64,
-    /// green / yellow / red.
-    pub flag: Option<String>,
+    pub flag: Option<Flag>,
     pub new_starts: i64,
     pub started: i64,
     pub started_rate: Option<f64>,
@@ -107,7 +112,7 @@ pub struct ProjectItem {
     pub plan: Option<f64>,
     pub done: Option<f64>,
     pub completion_rate: Option<f64>,
-    pub flag: Option<String>,
+    pub flag: Option<Flag>,
     pub status: Option<String>,
     pub start_date: Option<String>,
     pub source_file: String,
@@ -182,7 +187,7 @@ pub struct Overdue {
     pub cadre_unit: Option<String>,
     pub deadline: String,
     pub days_overdue: i64,
-    pub colour: String,
+    pub colour: Colour,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

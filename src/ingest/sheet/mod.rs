@@ -1,0 +1,438 @@
+//! One sheet, row by row: from raw cells to accepted, blank, total or rejected rows.
+//!
+//! Readers push rows in order. The processor buffers the first rows until
+//! it has found the header ([`detect`]), then streams every later row
+//! straight into the kind's frame builder, so a sheet of any length is held
+//! in memory only as its normalised columns. The jobs of a data row each
+//! have their own file: merged cells ([`fill`]), typing the cells
+//! ([`cells`]), the kind's rules and duplicate keys ([`rules`]), and the
+//! words that end a table or mark a total ([`markers`]). This file is the
+//! state machine between them and the row accounting that must balance:
+//! `rows = accepted + blank + total_rows + rejected`.
+
+mod cells;
+mod detect;
+mod fill;
+mod markers;
+mod rules;
+
+pub use detect::indicator_from_title;
+pub use fill::Merge;
+pub use markers::{is_end_marker, is_total_label, END_MARKERS, TOTAL_PREFIXES, WHOLE_PREFIXES};
+
+use super::frame::{FrameBuilder, Val};
+use super::header::{self, HEADER_SEARCH_ROWS};
+use super::period::Period;
+use super::values::Cv;
+use crate::model::{Column, Kind};
+use crate::quality::{Issue, Severity, SheetReport};
+use calamine::CellErrorType;
+use cells::{Caches, Layout, RowView};
+use chrono::NaiveDate;
+use fill::{GapWatch, VerticalFill};
+use polars::prelude::DataFrame;
+use std::borrow::Cow;
+use std::ops::ControlFlow;
+
+/// Where a sheet comes from.
+pub struct SheetInput<'a> {
+    /// Path relative to the input folder.
+    pub file: &'a str,
+    pub sheet: &'a str,
+    pub hidden: bool,
+    /// Merged regions, zero-based and inclusive: (row0, col0, row1, col1).
+    pub merges: Vec<Merge>,
+    /// False when `merges` has not been read yet. Reading an xlsx sheet's
+    /// merged regions costs a second pass over its XML, so a sheet is first
+    /// read without them; if the processor meets a layout that merges could
+    /// change (see [`SheetProcessor::needs_merges`]), the reader reads them
+    /// and reads the sheet again.
+    pub merges_known: bool,
+    /// Reads the merged regions on demand, in the middle of a sheet.
+    pub merge_source: Option<&'a dyn Fn() -> Result<Vec<Merge>, String>>,
+}
+
+pub struct SheetResult {
+    pub report: SheetReport,
+    pub issues: Vec<Issue>,
+    pub frame: Option<(Kind, DataFrame)>,
+}
+
+/// A cell kept from the first rows, before the header is known.
+#[derive(Debug, Clone)]
+pub(crate) enum OwnedCell {
+    Empty,
+    Num(f64),
+    Text(String),
+    Bool(bool),
+    Date(f64, Option<NaiveDate>),
+    Error(CellErrorType),
+}
+
+impl OwnedCell {
+    fn from_cv(cv: &Cv<'_>) -> Self {
+        match cv {
+            Cv::Empty => OwnedCell::Empty,
+            Cv::Num(v) => OwnedCell::Num(*v),
+            Cv::Text(s) => OwnedCell::Text(s.to_string()),
+            Cv::Bool(b) => OwnedCell::Bool(*b),
+            Cv::Date(v, d) => OwnedCell::Date(*v, *d),
+            Cv::Error(e) => OwnedCell::Error(e.clone()),
+        }
+    }
+
+    fn as_cv(&self) -> Cv<'_> {
+        match self {
+            OwnedCell::Empty => Cv::Empty,
+            OwnedCell::Num(v) => Cv::Num(*v),
+            OwnedCell::Text(s) => Cv::Text(s),
+            OwnedCell::Bool(b) => Cv::Bool(*b),
+            OwnedCell::Date(v, d) => Cv::Date(*v, *d),
+            OwnedCell::Error(e) => Cv::Error(e.clone()),
+        }
+    }
+}
+
+/// What the header search decided, with everything data rows need.
+struct Ready {
+    found: detect::Found,
+    sheet_period_text: String,
+    layout: Layout,
+    caches: Caches,
+    fill: VerticalFill,
+    keys: rules::Keys,
+    builder: FrameBuilder,
+}
+
+impl Ready {
+    fn new(found: detect::Found, merges: &[Merge]) -> Box<Ready> {
+        let det = &found.det;
+        let builder = FrameBuilder::new(det.kind, 1024);
+        let layout = Layout {
+            out_pos: det.columns.iter().map(|c| builder.position(det.defs()[c.canon].col)).collect(),
+            money_factor: det.columns.iter().map(|c| header::column_money_factor(c, det)).collect(),
+            width: builder.width(),
+        };
+        Box::new(Ready {
+            fill: VerticalFill::new(merges, found.first_data_row),
+            sheet_period_text: found.sheet_period.map(|p| p.to_string()).unwrap_or_default(),
+            found,
+            layout,
+            caches: Caches::default(),
+            keys: Default::default(),
+            builder,
+        })
+    }
+}
+
+enum State {
+    Buffering(Vec<(u32, Vec<OwnedCell>)>),
+    Data(Box<Ready>),
+    Done(Option<Box<Ready>>),
+}
+
+/// The row accounting of a sheet while its rows stream by.
+struct Accounting {
+    report: SheetReport,
+    issues: Vec<Issue>,
+    /// Empty rows seen since the last counted row: they count as blank only
+    /// when a later row shows they are inside the table.
+    pending_blank: u64,
+    /// The last data row pushed, to count the empty rows between two rows.
+    last_row: Option<u32>,
+    /// The latest row period seen, reported as the sheet's period.
+    max_period: Option<Period>,
+}
+
+impl Accounting {
+    /// Rows with no cells at all never reach the processor: the gap before
+    /// `row` is blank rows.
+    fn skip_to(&mut self, row: u32, first_data_row: u32) {
+        let expected_next = self.last_row.map(|r| r + 1).unwrap_or(first_data_row);
+        if row > expected_next {
+            self.pending_blank += u64::from(row - expected_next);
+        }
+        self.last_row = Some(row);
+    }
+
+    /// A row with content: the blank rows before it are inside the table.
+    fn count_row(&mut self) {
+        self.report.rows += self.pending_blank + 1;
+        self.report.blank += self.pending_blank;
+        self.pending_blank = 0;
+    }
+
+    fn saw_period(&mut self, p: Period) {
+        if self.max_period.is_none_or(|cur| p > cur) {
+            self.max_period = Some(p);
+            self.report.period = Some(p.to_string());
+        }
+    }
+}
+
+pub struct SheetProcessor<'a> {
+    input: SheetInput<'a>,
+    state: State,
+    acc: Accounting,
+    /// (first, last) column with content in the buffered rows.
+    used_cols: (u32, u32),
+    needs_merges: bool,
+    gaps: GapWatch,
+}
+
+impl<'a> SheetProcessor<'a> {
+    pub fn new(input: SheetInput<'a>) -> Self {
+        let report = SheetReport { sheet: input.sheet.to_string(), hidden: input.hidden, ..Default::default() };
+        SheetProcessor {
+            input,
+            state: State::Buffering(Vec::new()),
+            acc: Accounting { report, issues: Vec::new(), pending_blank: 0, last_row: None, max_period: None },
+            used_cols: (u32::MAX, 0),
+            needs_merges: false,
+            gaps: GapWatch::default(),
+        }
+    }
+
+    /// True when this pass was cut short because merged regions could change
+    /// the result: the caller must read the merges and run a new processor.
+    pub fn needs_merges(&mut self) -> bool {
+        // A sheet shorter than the header search is still buffered: decide now.
+        if matches!(self.state, State::Buffering(_)) {
+            let _ = self.detect_and_replay();
+        }
+        self.needs_merges
+    }
+
+    /// Takes the next non-empty row (zero-based index, cells from column A).
+    /// Breaks when the rest of the sheet is not needed.
+    pub fn push_row(&mut self, row: u32, cells: &[Cv<'_>]) -> ControlFlow<()> {
+        if let State::Buffering(buf) = &mut self.state {
+            if (row as usize) < HEADER_SEARCH_ROWS {
+                if let Some(first) = cells.iter().position(|c| !c.is_empty()) {
+                    let last = cells.iter().rposition(|c| !c.is_empty()).unwrap_or(first);
+                    self.used_cols.0 = self.used_cols.0.min(first as u32);
+                    self.used_cols.1 = self.used_cols.1.max(last as u32);
+                }
+                buf.push((row, cells.iter().map(OwnedCell::from_cv).collect()));
+                return ControlFlow::Continue(());
+            }
+            self.detect_and_replay()?;
+        }
+        match &mut self.state {
+            State::Data(_) => self.data_row(row, cells),
+            _ => ControlFlow::Break(()),
+        }
+    }
+
+    fn detect_and_replay(&mut self) -> ControlFlow<()> {
+        let State::Buffering(buf) = std::mem::replace(&mut self.state, State::Done(None)) else {
+            return ControlFlow::Continue(());
+        };
+        let top = detect::Top {
+            file: self.input.file,
+            sheet: self.input.sheet,
+            merges: &self.input.merges,
+            merges_known: self.input.merges_known,
+            used_cols: self.used_cols,
+        };
+        match detect::detect(&top, &buf, &mut self.acc.report) {
+            detect::Outcome::Found(found) => {
+                let first = found.first_data_row;
+                self.state = State::Data(Ready::new(*found, &self.input.merges));
+                for (row, cells) in buf.iter().filter(|(r, _)| *r >= first) {
+                    let cvs: Vec<Cv<'_>> = cells.iter().map(OwnedCell::as_cv).collect();
+                    self.data_row(*row, &cvs)?;
+                }
+                ControlFlow::Continue(())
+            }
+            detect::Outcome::NeedsMerges => {
+                self.needs_merges = true;
+                ControlFlow::Break(())
+            }
+            detect::Outcome::Skipped => ControlFlow::Break(()),
+        }
+    }
+
+    /// Ends the table at a note or signature line.
+    fn end_table(&mut self) {
+        if let State::Data(r) = std::mem::replace(&mut self.state, State::Done(None)) {
+            self.state = State::Done(Some(r));
+        }
+    }
+
+    /// While merges are unknown, a label gap under a label is how a merged
+    /// cell looks without its merge: fetch the merges now and go on, or
+    /// break so the reader starts the sheet again with them.
+    fn watch_merges(&mut self, row: u32, cells: &[Cv<'_>]) -> ControlFlow<()> {
+        let State::Data(ready) = &mut self.state else { return ControlFlow::Break(()) };
+        if !self.gaps.sees_gap(&ready.found.det, row, cells) {
+            return ControlFlow::Continue(());
+        }
+        match self.input.merge_source.map(|source| source()) {
+            Some(Ok(merges)) => {
+                ready.fill = VerticalFill::resume(&merges, ready.found.first_data_row, row, &self.gaps.last_labels);
+                self.input.merges = merges;
+                self.input.merges_known = true;
+                ControlFlow::Continue(())
+            }
+            _ => {
+                self.needs_merges = true;
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    fn data_row(&mut self, row: u32, cells: &[Cv<'_>]) -> ControlFlow<()> {
+        let State::Data(ready) = &self.state else { return ControlFlow::Break(()) };
+        self.acc.skip_to(row, ready.found.first_data_row);
+        let first_text = cells.iter().find(|c| !c.is_empty());
+        if let Some(Cv::Text(t)) = first_text {
+            if is_end_marker(t) {
+                self.end_table();
+                return ControlFlow::Break(());
+            }
+        }
+        if !self.input.merges_known {
+            self.watch_merges(row, cells)?;
+        }
+        let State::Data(ready) = &mut self.state else { return ControlFlow::Break(()) };
+        ready.fill.advance(row, cells);
+        let ready: &mut Ready = ready;
+        let view = RowView {
+            file: self.input.file,
+            sheet: self.input.sheet,
+            row,
+            cells,
+            fill: &ready.fill,
+            det: &ready.found.det,
+        };
+        let period_cell = ready.found.det.period_col.map(|c| cells.get(c as usize).cloned().unwrap_or(Cv::Empty));
+        let all_empty =
+            view.det.columns.iter().all(|m| view.cell(m).is_empty()) && period_cell.is_none_or(|c| c.is_empty());
+        if all_empty {
+            self.acc.pending_blank += 1;
+            return ControlFlow::Continue(());
+        }
+        self.acc.count_row();
+
+        // Total rows: the name, region or first text cell says 合计/小计/全县 ….
+        let kind = view.det.kind;
+        let is_total = view
+            .det
+            .columns
+            .iter()
+            .filter(|m| view.det.defs()[m.canon].col.labels_row())
+            .filter_map(|m| view.cell(m).text())
+            .chain(first_text.and_then(|c| c.text()))
+            .any(|l| is_total_label(&l, kind != Kind::Targets));
+        if is_total {
+            self.acc.report.total_rows += 1;
+            if kind != Kind::Indicators {
+                return ControlFlow::Continue(());
+            }
+        }
+
+        let mut typed = cells::type_row(&view, &ready.layout, &mut ready.caches);
+        let period = rules::row_period(&view, ready.found.sheet_period, &mut typed);
+        if typed.rejected.is_none() {
+            match kind {
+                Kind::Indicators => rules::indicator_rules(
+                    &view,
+                    &ready.builder,
+                    ready.found.title_indicator.as_deref(),
+                    is_total,
+                    &mut typed,
+                ),
+                Kind::Targets => rules::target_rules(&ready.builder, &mut typed),
+                _ => {}
+            }
+        }
+        if typed.rejected.is_none() && !is_total {
+            rules::check_duplicate(&view, &ready.builder, period, &mut ready.keys, &mut typed);
+        }
+
+        self.acc.issues.append(&mut typed.warnings);
+        if let Some(mut rej) = typed.rejected.take() {
+            if is_total {
+                // A reported total that cannot be read is only a warning: the
+                // row was never going to be counted.
+                rej.severity = Severity::Warning;
+                rej.message = rej.message.replace("，该行未计入", "，该合计行不作核对");
+            } else {
+                self.acc.report.rejected += 1;
+            }
+            self.acc.issues.push(rej);
+            return ControlFlow::Continue(());
+        }
+        if !is_total {
+            self.acc.report.accepted += 1;
+        }
+        let mut out = typed.out;
+        trace(
+            &mut out,
+            (self.input.file, self.input.sheet, row),
+            period,
+            (ready.found.sheet_period, &ready.sheet_period_text),
+        );
+        if let Some(p) = ready.builder.position(Column::IsTotal) {
+            out[p] = Val::Bool(is_total);
+        }
+        ready.builder.push(&out);
+        if let Some(p) = period {
+            self.acc.saw_period(p);
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Ends the sheet: runs detection if the sheet was shorter than the
+    /// header search, and returns the accounting, issues and frame.
+    pub fn finish(mut self) -> SheetResult {
+        if matches!(self.state, State::Buffering(_)) {
+            let _ = self.detect_and_replay();
+        }
+        let ready = match std::mem::replace(&mut self.state, State::Done(None)) {
+            State::Data(r) | State::Done(Some(r)) => Some(r),
+            _ => None,
+        };
+        let Accounting { report, mut issues, .. } = self.acc;
+        let (file, sheet) = (self.input.file, self.input.sheet);
+        let frame = ready.and_then(|r| {
+            let kind = r.found.det.kind;
+            match r.builder.finish() {
+                Ok(df) => Some((kind, df)),
+                Err(e) => {
+                    issues.push(
+                        Issue::new(Severity::Error, file, format!("内部错误，无法整理本表数据：{e}")).in_sheet(sheet),
+                    );
+                    None
+                }
+            }
+        });
+        if let Some(reason) = &report.skipped_reason {
+            let severity = if report.kind.is_some() { Severity::Error } else { Severity::Info };
+            issues.push(Issue::new(severity, file, format!("工作表未读取：{reason}")).in_sheet(sheet));
+        }
+        SheetResult { report, issues, frame }
+    }
+}
+
+/// The trace and period columns every row carries: source file, sheet,
+/// Excel row, period, year and month.
+/// The sheet's own period text is borrowed, not formatted per row.
+fn trace<'r>(
+    out: &mut [Val<'r>],
+    at: (&'r str, &'r str, u32),
+    period: Option<Period>,
+    sheet_period: (Option<Period>, &'r str),
+) {
+    let (file, sheet, row) = at;
+    out[0] = Val::Str(Cow::Borrowed(file));
+    out[1] = Val::Str(Cow::Borrowed(sheet));
+    out[2] = Val::I32(row as i32 + 1);
+    if let Some(p) = period {
+        out[3] =
+            Val::Str(if Some(p) == sheet_period.0 { Cow::Borrowed(sheet_period.1) } else { Cow::Owned(p.to_string()) });
+        out[4] = Val::I32(p.year);
+        out[5] = p.month.map(|m| Val::I32(m as i32)).unwrap_or(Val::Null);
+    }
+}

@@ -1,0 +1,193 @@
+//! The rules of each ledger kind that need the whole typed row: the row's
+//! report period, an indicator's name and values, a target's type, and the
+//! key that makes a second copy of a row a duplicate (SPEC §1.1, §1.4).
+
+use super::super::frame::{FrameBuilder, Val};
+use super::super::period::{self, Period};
+use super::super::values::{self, fold_width_and_space, Cv};
+use super::cells::{RowView, Typed};
+use crate::model::{Column, Kind};
+use crate::quality::Severity;
+use polars::prelude::PlHashMap;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// The period of a row: its period cell, else the sheet's; a target's year
+/// from its 年度 cell. A period cell that cannot be read rejects the row.
+pub fn row_period(view: &RowView<'_, '_>, sheet_period: Option<Period>, typed: &mut Typed<'_>) -> Option<Period> {
+    let mut row_period = sheet_period;
+    if let Some(col) = view.det.period_col {
+        let pc = view.cells.get(col as usize).cloned().unwrap_or(Cv::Empty);
+        if !pc.is_empty() {
+            match period::cell_period(&pc).or_else(|| month_only(&pc, sheet_period)) {
+                Some(p) => row_period = Some(p),
+                None => {
+                    let raw = pc.raw();
+                    let msg = format!("{}「{raw}」不是有效报告期，该行未计入", view.cell_name(col));
+                    typed.reject(view.issue(Severity::Error, col, Column::Period, raw, msg));
+                }
+            }
+        }
+    }
+    if view.det.kind == Kind::Targets {
+        if let Some(y) = view.get(Column::Year).and_then(|cv| period::cell_year(&cv)) {
+            row_period = Some(Period::year(y));
+        }
+    }
+    if row_period.is_none() && typed.rejected.is_none() {
+        typed.reject(view.row_issue(Column::Period, format!("第{}行无法确定报告期，该行未计入", view.row + 1)));
+    }
+    row_period
+}
+
+/// A period cell that names only a month (`3`, `3月`), in the sheet's year.
+fn month_only(cv: &Cv<'_>, sheet: Option<Period>) -> Option<Period> {
+    let year = sheet?.year;
+    let m = match cv {
+        Cv::Num(v) if v.fract() == 0.0 => *v as i64,
+        Cv::Text(s) => fold_width_and_space(s).trim_end_matches('份').trim_end_matches('月').parse().ok()?,
+        _ => return None,
+    };
+    (1..=12).contains(&m).then(|| Period::month(year, m as u32))
+}
+
+fn is_null(out: &[Val<'_>], pos: Option<usize>) -> bool {
+    pos.is_none_or(|p| out[p] == Val::Null)
+}
+
+/// An indicator row needs a name (its cell, else the title's) and a value
+/// (本年累计 or 增速); converted money is in 万元 whatever the ledger said.
+pub fn indicator_rules(
+    view: &RowView<'_, '_>,
+    at: &FrameBuilder,
+    title_indicator: Option<&str>,
+    is_total: bool,
+    typed: &mut Typed<'_>,
+) {
+    if let Some(p) = at.position(Column::Indicator) {
+        if typed.out[p] == Val::Null {
+            match title_indicator {
+                Some(t) => typed.out[p] = Val::Str(Cow::Owned(t.to_string())),
+                None => {
+                    let msg = format!("第{}行缺少指标名称，该行未计入", view.row + 1);
+                    typed.rejected = Some(view.row_issue(Column::Indicator, msg));
+                }
+            }
+        }
+    }
+    if is_null(&typed.out, at.position(Column::ValueYtd))
+        && is_null(&typed.out, at.position(Column::GrowthReported))
+        && !is_total
+    {
+        let msg = format!("第{}行本年累计和增速均为空，该行未计入", view.row + 1);
+        typed.reject(view.row_issue(Column::ValueYtd, msg));
+    }
+    let money = typed.row_unit_factor.is_some() || (typed.row_unit.is_none() && view.det.unit_line_factor.is_some());
+    if let (Some(p), true) = (at.position(Column::Unit), money) {
+        typed.out[p] = Val::Str(Cow::Borrowed("万元"));
+    }
+}
+
+/// A target's type from its unit: `growth` (%), `amount` (money, in 万元) or `count`.
+pub fn target_rules(at: &FrameBuilder, typed: &mut Typed<'_>) {
+    let unit = at.position(Column::Unit).and_then(|p| match &typed.out[p] {
+        Val::Str(s) => Some(s.to_string()),
+        _ => None,
+    });
+    let target_type = match unit.as_deref() {
+        Some("%") | Some("百分比") | Some("百分点") => "growth",
+        Some(u) if values::money_factor(u).is_some() => "amount",
+        _ => "count",
+    };
+    if let Some(p) = at.position(Column::TargetType) {
+        typed.out[p] = Val::Str(Cow::Borrowed(target_type));
+    }
+    if target_type == "amount" {
+        if let Some(p) = at.position(Column::Unit) {
+            typed.out[p] = Val::Str(Cow::Borrowed("万元"));
+        }
+    }
+}
+
+/// The keys seen in a sheet, with the 1-based row that first had each.
+pub type Keys = PlHashMap<String, u32>;
+
+/// Rejects a row whose key stood in an earlier row of the same sheet: the
+/// second row is the duplicate (SPEC §1.4).
+pub fn check_duplicate(
+    view: &RowView<'_, '_>,
+    at: &FrameBuilder,
+    period: Option<Period>,
+    keys: &mut Keys,
+    typed: &mut Typed<'_>,
+) {
+    let kind = view.det.kind;
+    let key = row_key(kind, at, &typed.out, period);
+    let Some(&first) = keys.get(&key) else {
+        keys.insert(key, view.row + 1);
+        return;
+    };
+    let field = |c: Column| at.position(c).map(|p| &typed.out[p]).filter(|v| **v != Val::Null);
+    let shown = match kind {
+        Kind::Projects => match field(Column::ProjectId) {
+            Some(id) => format!("项目编号 {}", val_text(id)),
+            None => format!(
+                "{} / {}",
+                field(Column::Name).map(val_text).unwrap_or_default(),
+                field(Column::Region).map(val_text).unwrap_or_default()
+            ),
+        },
+        _ => "同一记录".to_string(),
+    };
+    // Point at the key's own cell: 项目编号 where there is one.
+    let key_cols: &[Column] = match kind {
+        Kind::Projects => &[Column::ProjectId, Column::Name],
+        Kind::Indicators => &[Column::Indicator, Column::Region],
+        Kind::Visits => &[Column::VisitId, Column::Problem, Column::Enterprise],
+        Kind::Targets => &[Column::Metric, Column::Scope],
+    };
+    let (col, column, raw) = key_cols
+        .iter()
+        .find_map(|&k| view.det.find(k).map(|m| (m.sheet_col, k, view.cell(m).raw())))
+        .unwrap_or((0, key_cols[0], String::new()));
+    let msg = format!("{}与第{first}行重复（{shown}），该行未计入", view.cell_name(col));
+    typed.rejected = Some(view.issue(Severity::Error, col, column, raw, msg));
+}
+
+/// The key of a row, built in one buffer: at province scale a formatted
+/// string per field per row is a measurable share of the run.
+fn row_key(kind: Kind, at: &FrameBuilder, out: &[Val<'_>], period: Option<Period>) -> String {
+    let field = |c: Column| at.position(c).map(|p| &out[p]).filter(|v| **v != Val::Null);
+    let fields: &[Column] = match kind {
+        Kind::Projects if field(Column::ProjectId).is_some() => &[Column::ProjectId],
+        Kind::Projects => &[Column::Name, Column::Region],
+        Kind::Indicators => &[Column::Indicator, Column::Region, Column::Period],
+        Kind::Visits if field(Column::VisitId).is_some() => &[Column::VisitId, Column::Problem],
+        Kind::Visits => &[Column::VisitDate, Column::Cadre, Column::Enterprise, Column::Problem],
+        Kind::Targets => &[Column::Scope, Column::Metric],
+    };
+    let mut key = String::with_capacity(64);
+    for &c in fields {
+        if let Some(v) = field(c) {
+            key.push_str(&val_text(v));
+        }
+        // A separator that cannot occur in ledger text.
+        key.push('\u{1}');
+    }
+    if matches!(kind, Kind::Indicators | Kind::Targets) {
+        if let Some(p) = period {
+            let _ = write!(key, "{p}");
+        }
+    }
+    key
+}
+
+fn val_text(v: &Val<'_>) -> String {
+    match v {
+        Val::Str(s) => s.to_string(),
+        Val::F64(x) => x.to_string(),
+        Val::Date(d) | Val::I32(d) => d.to_string(),
+        Val::Bool(b) => b.to_string(),
+        Val::Null => String::new(),
+    }
+}
