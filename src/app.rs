@@ -68,6 +68,9 @@ pub struct RunOptions {
     pub strict: bool,
 }
 
+/// The report and its rendered files (name, bytes), before anything is written.
+type Rendered = (Report, Vec<(&'static str, Vec<u8>)>);
+
 /// `statbrief run`: ingest, compute every figure, write the outputs.
 pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     // Usage errors first, before any work.
@@ -97,7 +100,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     // and the statistics followed by the four reports. Everything is rendered
     // in memory or a staging folder first: a failure leaves no partial output.
     let (rendered, staged) = rayon::join(
-        || -> Result<(Report, Vec<(&'static str, Vec<u8>)>), Error> {
+        || -> Result<Rendered, Error> {
             let report = stats::compute(&ingested, as_of, &config)?;
             timing("statistics", started);
             // The workbook is the slowest report; the three texts are built

@@ -92,6 +92,8 @@ pub(super) struct IndRow {
 pub(super) fn ind_rows(b: &IndBlock, year: i32, m: u32) -> Vec<IndRow> {
     let mut towns = Vec::new();
     let (mut sm, mut sy, mut sl) = (0.0, 0.0, 0.0);
+    // The town index selects from several parallel tables (names, sizes, paces).
+    #[allow(clippy::needless_range_loop)]
     for t in 0..12 {
         if Some(t) == b.skip_town {
             continue;

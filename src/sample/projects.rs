@@ -666,6 +666,8 @@ pub(super) fn write_projects_sheet(
     let (mut gt, mut gp, mut gd) = (0.0, 0.0, 0.0);
     let mut rejections: Vec<(u32, u16, &'static str, String)> = Vec::new();
     let mut issues: Vec<(u32, u16, String)> = Vec::new();
+    // The town index selects from several parallel tables (names, sizes, paces).
+    #[allow(clippy::needless_range_loop)]
     for town in 0..12usize {
         let first = town as u64 * model.per_town;
         let has_dup = lay.plant == PPlant::Duplicate && (first..first + model.per_town).contains(&P_DUPLICATE);

@@ -256,7 +256,7 @@ pub(super) fn uscc_check(body: &str) -> Option<char> {
 /// 9-character organisation code with its GB 11714 check digit, and the
 /// GB 32100 check character — deliberately wrong when `bad`.
 pub(super) fn uscc(e: u64, bad: bool) -> String {
-    let town = (e % 12) as u64;
+    let town = e % 12;
     let org = rng_for("uscc", e).below(100_000_000);
     let digits = format!("{org:08}");
     let sum: u32 = digits.bytes().zip([3u32, 7, 9, 10, 5, 8, 4, 2]).map(|(d, w)| (d - b'0') as u32 * w).sum();

@@ -23,6 +23,9 @@ fn rows_of(df: &DataFrame, year: i32, month: i64, totals: bool) -> LazyFrame {
         .filter(col("year").eq(lit(year)).and(col("month").eq(lit(month as i32))).and(col("is_total").eq(lit(totals))))
 }
 
+/// A reported total row: (ytd, growth, file, sheet, row).
+type Reported = (Option<f64>, Option<f64>, String, String, i64);
+
 pub fn compute(
     df: &DataFrame,
     targets: &Targets,
@@ -108,7 +111,7 @@ pub fn compute(
         ])
         .collect()?;
 
-    let mut reported_by: HashMap<String, (Option<f64>, Option<f64>, String, String, i64)> = HashMap::new();
+    let mut reported_by: HashMap<String, Reported> = HashMap::new();
     {
         let names = col_str(&reported, "indicator")?;
         let ytd = col_f64(&reported, "reported_ytd")?;

@@ -212,7 +212,9 @@ fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<StatIss
     let names = strs(&names_ca);
     let mut order: Vec<usize> = (0..year_rows.height()).collect();
     order.sort_by_key(|&i| (months[i], rows[i]));
-    let mut last: PlHashMap<(Option<&str>, Option<&str>, Option<&str>), (i64, f64)> = PlHashMap::default();
+    // A project's key → (month, done_ytd) of its latest earlier row.
+    type Key<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+    let mut last: PlHashMap<Key<'_>, (i64, f64)> = PlHashMap::default();
     for i in order {
         let (Some(m), Some(d)) = (months[i], done[i]) else { continue };
         if let Some(&(pm, pd)) = last.get(&keys[i]) {

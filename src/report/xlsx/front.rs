@@ -27,7 +27,7 @@ pub(super) fn cover(r: &Report, f: &Formats, period: &str, number: &mut u32) -> 
     }
     s.line(at, 0, "生成日期", &f.cover_label)?;
     let today = chrono::Local::now().date_naive();
-    s.ws.write_date_with_format(at, 1, &today, &f.cover_date).map_err(xl)?;
+    s.ws.write_date_with_format(at, 1, today, &f.cover_date).map_err(xl)?;
     at += 2;
 
     s.line(at, 0, "阅读说明", &f.cover_label)?;
