@@ -77,10 +77,19 @@ pub struct SheetReport {
     pub skipped_reason: Option<String>,
     /// Header cells that matched no canonical column (序号, 备注 …).
     pub ignored_columns: Vec<String>,
-    /// Where each canonical column is in the sheet (`done_ytd` → `F`), so a
-    /// figure's warning can name its cell.
+    /// The header taken for each canonical column, with its cell
+    /// (`done_ytd` → `本年累计完成投资（F3）`), so a clerk sees which of
+    /// several look-alike columns was used.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub columns: std::collections::BTreeMap<String, String>,
+    /// Where each canonical column is (`done_ytd` → `F`), so a figure's
+    /// warning can name its cell.
+    #[serde(skip)]
+    pub column_letters: std::collections::BTreeMap<String, String>,
+    /// Rows accepted here but superseded by the same key in a later sheet of
+    /// the same period (a re-sent ledger): counted once, in the later sheet.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub superseded: u64,
 }
 
 impl SheetReport {
@@ -92,6 +101,10 @@ impl SheetReport {
     pub fn is_balanced(&self) -> bool {
         self.rows == self.accepted + self.blank + self.total_rows + self.rejected
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

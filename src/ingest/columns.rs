@@ -258,15 +258,51 @@ pub fn index_of(kind: Kind, column: Column) -> Option<usize> {
     columns(kind).iter().position(|c| c.col == column)
 }
 
+/// How a header matched its canonical column. When several columns of a
+/// sheet match one canonical column, the strongest wins (SPEC §1.2: an
+/// exact alias beats a pattern or a loose match), then the leftmost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    /// A listed alias, letter for letter.
+    Exact,
+    /// A `1-N月…` period header.
+    Pattern,
+    /// One of the fuzzy rules.
+    Loose,
+}
+
+/// Qualifiers that make a header mean something other than the canonical
+/// column it would otherwise match (SPEC §1.2): since the project started
+/// is not this year's completion, and a month's growth is not the
+/// cumulative growth.
+pub const NOT_THIS_YEAR: [&str; 6] = ["开工以来", "自开工", "累计至今", "项目累计", "开工至今", "建设以来"];
+pub const NOT_CUMULATIVE: [&str; 3] = ["本月", "当月", "单月"];
+
+/// True when `header` is qualified as something other than `column`.
+pub fn qualified_elsewhere(column: Column, header: &str) -> bool {
+    let words: &[&str] = match column {
+        Column::DoneYtd | Column::PlanYear | Column::ValueYtd => &NOT_THIS_YEAR,
+        Column::GrowthReported => &NOT_CUMULATIVE,
+        _ => return false,
+    };
+    words.iter().any(|w| header.contains(w))
+}
+
 /// Matches a normalised header to a canonical column of `kind`: literal
-/// aliases first, then `1-N月…` period headers, then the fuzzy rules.
-pub fn match_header(kind: Kind, header: &str) -> Option<usize> {
+/// aliases first, then `1-N月…` period headers, then the fuzzy rules; a
+/// header qualified as something else matches nothing.
+pub fn match_header(kind: Kind, header: &str) -> Option<(usize, Strength)> {
+    let (i, strength) = match_unqualified(kind, header)?;
+    (!qualified_elsewhere(columns(kind)[i].col, header)).then_some((i, strength))
+}
+
+fn match_unqualified(kind: Kind, header: &str) -> Option<(usize, Strength)> {
     if header.is_empty() {
         return None;
     }
     let defs = columns(kind);
     if let Some(i) = defs.iter().position(|c| c.aliases.contains(&header)) {
-        return Some(i);
+        return Some((i, Strength::Exact));
     }
     if let Some(rest) = strip_month_range(header) {
         // `1-5月` / `1-5月累计` are year-to-date values; `1-5月完成投资` and
@@ -279,10 +315,10 @@ pub fn match_header(kind: Kind, header: &str) -> Option<usize> {
             _ => None,
         };
         if let Some(i) = target.and_then(|t| index_of(kind, t)) {
-            return Some(i);
+            return Some((i, Strength::Pattern));
         }
     }
-    defs.iter().position(|c| c.fuzzy.is_some_and(|f| f(header)))
+    defs.iter().position(|c| c.fuzzy.is_some_and(|f| f(header))).map(|i| (i, Strength::Loose))
 }
 
 /// `1-5月累计` → `累计`: strips a leading `1-N月` (any dash).
@@ -305,7 +341,7 @@ mod tests {
     use super::*;
 
     fn name_of(kind: Kind, h: &str) -> Option<&'static str> {
-        match_header(kind, h).map(|i| columns(kind)[i].name())
+        match_header(kind, h).map(|(i, _)| columns(kind)[i].name())
     }
 
     #[test]
@@ -322,5 +358,25 @@ mod tests {
         assert_eq!(name_of(Kind::Indicators, "1-3月累计"), Some("value_ytd"));
         assert_eq!(name_of(Kind::Indicators, "比上年同期增长"), Some("growth_reported"));
         assert_eq!(name_of(Kind::Indicators, "去年同期"), Some("value_ytd_ly"));
+    }
+
+    #[test]
+    fn qualified_headers_match_nothing() {
+        // Since the project started, not this year (issue 8's 299 % case).
+        assert_eq!(name_of(Kind::Projects, "开工以来累计完成投资"), None);
+        assert_eq!(name_of(Kind::Projects, "自开工累计完成投资"), None);
+        assert_eq!(name_of(Kind::Projects, "项目累计完成投资"), None);
+        assert_eq!(name_of(Kind::Projects, "累计至今完成投资"), None);
+        // A month's growth is not the cumulative growth.
+        assert_eq!(name_of(Kind::Indicators, "本月同比增长"), None);
+        assert_eq!(name_of(Kind::Indicators, "当月增速"), None);
+        assert_eq!(name_of(Kind::Indicators, "累计增速"), Some("growth_reported"));
+    }
+
+    #[test]
+    fn exact_aliases_are_stronger_than_patterns() {
+        assert_eq!(match_header(Kind::Projects, "本年累计完成投资").map(|m| m.1), Some(Strength::Exact));
+        assert_eq!(match_header(Kind::Projects, "1-5月完成投资").map(|m| m.1), Some(Strength::Pattern));
+        assert_eq!(match_header(Kind::Projects, "截至目前累计完成投资").map(|m| m.1), Some(Strength::Loose));
     }
 }

@@ -71,6 +71,33 @@ pub const CATEGORY_KEYWORDS: [(&str, &[&str]); 12] = [
     ("基础设施", &["基础设施", "道路"]),
 ];
 
+/// What a problem cell says when the visit raised none (SPEC §1.4).
+pub const NO_PROBLEM: [&str; 16] = [
+    "无",
+    "暂无",
+    "没有",
+    "无问题",
+    "暂无问题",
+    "没有问题",
+    "无诉求",
+    "暂无诉求",
+    "没有诉求",
+    "无困难",
+    "暂无困难",
+    "无困难问题",
+    "暂无困难问题",
+    "/",
+    "-",
+    "—",
+];
+
+/// True when a problem cell means there was no problem.
+pub fn says_no_problem(raw: &str) -> bool {
+    let s = normalize_label(raw);
+    let s = s.trim_end_matches(['。', '.', '!', '！']);
+    NO_PROBLEM.contains(&s)
+}
+
 fn fold<T: Copy>(table: &[(T, &[&str])], raw: &str) -> Option<T> {
     let s = normalize_label(raw);
     table.iter().find(|(_, spellings)| spellings.contains(&s.as_str())).map(|(v, _)| *v)
@@ -129,5 +156,8 @@ mod tests {
         assert_eq!(category("其它"), ("其他", true));
         assert_eq!(category("融资难"), ("融资", true));
         assert_eq!(category("外星人"), ("其他", false));
+        assert!(says_no_problem("暂无"));
+        assert!(says_no_problem(" 无诉求。"));
+        assert!(!says_no_problem("暂无资金"));
     }
 }

@@ -6,7 +6,7 @@
 //! every header cell (SPEC §1.2), and picks the row and kind whose headers
 //! name the most canonical columns. It decides; it reads no data rows.
 
-use super::columns::{self, ColDef, ColType};
+use super::columns::{self, ColDef, ColType, Strength};
 use super::values::{fold_width_and_space, money_factor, to_simplified};
 use crate::model::{Column, Kind};
 use regex::Regex;
@@ -79,6 +79,9 @@ pub struct Detection {
     pub ignored: Vec<String>,
     /// The money unit of the unit line above the header (`单位：亿元`), as a factor to 万元.
     pub unit_line_factor: Option<f64>,
+    /// Columns that matched a canonical column another column was taken
+    /// for (a weaker match, or further right): each gets a warning.
+    pub passed_over: Vec<MappedColumn>,
 }
 
 impl Detection {
@@ -149,6 +152,7 @@ struct Candidate {
     columns: Vec<MappedColumn>,
     ignored: Vec<String>,
     period_col: Option<u32>,
+    passed_over: Vec<MappedColumn>,
 }
 
 impl Candidate {
@@ -177,6 +181,9 @@ fn map_row(kind: Kind, area: &HeaderArea, norm: &NormalizedArea, row: usize, gro
     let mut ignored = Vec::new();
     let mut period_col = None;
     let cells = &area[row];
+    // Every header that matches, with how strongly; the best per canonical
+    // column is taken below.
+    let mut matches: Vec<(MappedColumn, Strength)> = Vec::new();
     for (c, cell) in cells.iter().enumerate() {
         let Some(raw) = cell.as_deref() else { continue };
         let Some(sub) = norm[row].get(c).and_then(Option::as_ref) else { continue };
@@ -188,24 +195,38 @@ fn map_row(kind: Kind, area: &HeaderArea, norm: &NormalizedArea, row: usize, gro
             .flatten()
             .filter(|g| g.text != sub.text);
         let mut matched = None;
-        if let Some(i) = columns::match_header(kind, &sub.text) {
+        if let Some((i, strength)) = columns::match_header(kind, &sub.text) {
             // A unit on the group cell (`投资完成情况（亿元）`) covers its sub-columns.
-            matched = Some((i, sub.unit.clone().or_else(|| group.as_ref().and_then(|g| g.unit.clone()))));
+            matched = Some((i, strength, sub.unit.clone().or_else(|| group.as_ref().and_then(|g| g.unit.clone()))));
         } else if let Some(g) = &group {
             let combined = format!("{}{}", g.text, sub.text);
-            if let Some(i) = columns::match_header(kind, &combined) {
-                matched = Some((i, sub.unit.clone().or_else(|| g.unit.clone())));
+            if let Some((i, strength)) = columns::match_header(kind, &combined) {
+                matched = Some((i, strength, sub.unit.clone().or_else(|| g.unit.clone())));
             }
         }
+        // A group cell that qualifies its sub-columns as something else
+        // (`开工以来` over `累计完成投资`) disqualifies the match too.
+        let matched = matched.filter(|(i, _, _)| {
+            !group.is_some_and(|g| columns::qualified_elsewhere(columns::columns(kind)[*i].col, &g.text))
+        });
         match matched {
-            Some((i, unit)) if !columns.iter().any(|m| m.canon == i) => {
-                columns.push(MappedColumn { sheet_col: c as u32, canon: i, unit, header: raw.trim().to_string() })
-            }
-            _ if columns::is_period_header(&sub.text) && period_col.is_none() => period_col = Some(c as u32),
-            _ => ignored.push(raw.split_whitespace().collect::<String>()),
+            Some((i, strength, unit)) => matches
+                .push((MappedColumn { sheet_col: c as u32, canon: i, unit, header: raw.trim().to_string() }, strength)),
+            None if columns::is_period_header(&sub.text) && period_col.is_none() => period_col = Some(c as u32),
+            None => ignored.push(raw.split_whitespace().collect::<String>()),
         }
     }
-    Candidate { kind, row: row as u32, columns, ignored, period_col }
+    let mut passed_over = Vec::new();
+    for (m, _) in &matches {
+        let best = matches.iter().filter(|(o, _)| o.canon == m.canon).min_by_key(|(o, s)| (*s, o.sheet_col));
+        if best.is_some_and(|(b, _)| b.sheet_col == m.sheet_col) {
+            columns.push(m.clone());
+        } else {
+            ignored.push(m.header.split_whitespace().collect::<String>());
+            passed_over.push(m.clone());
+        }
+    }
+    Candidate { kind, row: row as u32, columns, ignored, period_col, passed_over }
 }
 
 /// Picks the header row and kind: the row whose cells match the most
@@ -253,6 +274,7 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
         period_col: best.period_col,
         ignored: best.ignored,
         unit_line_factor,
+        passed_over: best.passed_over,
     })
 }
 

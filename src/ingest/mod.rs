@@ -12,6 +12,7 @@ pub mod folds;
 pub mod frame;
 pub mod header;
 pub mod period;
+pub mod resent;
 pub mod sheet;
 pub mod values;
 pub mod workbook;
@@ -226,7 +227,8 @@ pub fn ingest(root: &Path) -> Result<Ingested, Error> {
     }
     let mut frames = Vec::with_capacity(4);
     for (kind, dfs) in Kind::ALL.into_iter().zip(parts) {
-        frames.push(concat_frames(kind, dfs)?);
+        let df = concat_frames(kind, dfs)?;
+        frames.push(resent::dedupe(kind, df, &mut quality)?);
     }
     let mut it = frames.into_iter();
     let mut next = || it.next().ok_or_else(|| Error::Internal("缺少台账表".into()));

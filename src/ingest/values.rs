@@ -288,32 +288,81 @@ pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(parts[0] as i32, parts[1], parts[2])
 }
 
-/// Outcome of reading a date from a cell.
+/// Outcome of reading a date from a cell (SPEC §1.3).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DateValue {
     Missing,
     Value(NaiveDate),
+    /// Only a year and month (`2023.3`, `2023年3月`): the first of that
+    /// month, which the caller reports with a warning.
+    YearMonth(NaiveDate),
+    /// A whole number 1–365: in a deadline, that many days after the visit;
+    /// in any other date column, a cell error.
+    Days(i64),
     Invalid,
+}
+
+/// Dates a ledger can mean: an Excel serial is a date only when it lands
+/// in these years, so a deadline typed as `15` is not 1900-01-15.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+fn plausible(d: NaiveDate) -> Option<NaiveDate> {
+    PLAUSIBLE_YEARS.contains(&d.year()).then_some(d)
+}
+
+/// A number in a date column: a yyyymmdd integer, a plausible serial, a
+/// year.month, or a small whole number of days.
+fn number_date(v: f64) -> DateValue {
+    if !v.is_finite() {
+        return DateValue::Invalid;
+    }
+    // An 8-digit integer is a yyyymmdd date typed into a number cell.
+    if (19_000_101.0..=99_991_231.0).contains(&v) && v.fract() == 0.0 {
+        return match parse_date_text(&format!("{}", v as i64)) {
+            Some(d) => DateValue::Value(d),
+            None => DateValue::Invalid,
+        };
+    }
+    // `2023.3` / `2023.03` typed as a number: year and month. (A number
+    // cannot tell 2023.1 from 2023.10; it is read as January, with the
+    // warning every year-month gets.)
+    let year = v.trunc();
+    if PLAUSIBLE_YEARS.contains(&(year as i32)) && v.fract() != 0.0 {
+        let digits = format!("{v}");
+        let month = digits.split_once('.').and_then(|(_, m)| m.parse::<u32>().ok());
+        return match month.and_then(|m| NaiveDate::from_ymd_opt(year as i32, m, 1)) {
+            Some(d) => DateValue::YearMonth(d),
+            None => DateValue::Invalid,
+        };
+    }
+    if let Some(d) = serial_to_date(v).and_then(plausible) {
+        return DateValue::Value(d);
+    }
+    if v.fract() == 0.0 && (1.0..=365.0).contains(&v) {
+        return DateValue::Days(v as i64);
+    }
+    DateValue::Invalid
+}
+
+/// `2023.3`, `2023.03`, `2023年3月`, `2023-03`, `2023/3`: a year and month only.
+fn year_month_text(t: &str) -> Option<NaiveDate> {
+    let folded = fold_width_and_space(t);
+    let body = folded.trim_end_matches('份').trim_end_matches('月');
+    let (y, m) = body.split_once(['.', '年', '-', '/'])?;
+    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(plausible)
 }
 
 pub fn cell_date(cv: &Cv<'_>) -> DateValue {
     match cv {
         Cv::Empty => DateValue::Missing,
-        Cv::Date(serial, date) => match date.or_else(|| serial_to_date(*serial)) {
+        // A date cell whose value is no plausible date (a `15` in a cell
+        // formatted as a date) is read as the number it holds.
+        Cv::Date(serial, date) => match date.or_else(|| serial_to_date(*serial)).and_then(plausible) {
             Some(d) => DateValue::Value(d),
-            None => DateValue::Invalid,
+            None => number_date(*serial),
         },
-        Cv::Num(v) => match serial_to_date(*v) {
-            // An 8-digit integer is a yyyymmdd date typed into a number cell.
-            _ if (19_000_101.0..=99_991_231.0).contains(v) && v.fract() == 0.0 => {
-                match parse_date_text(&format!("{}", *v as i64)) {
-                    Some(d) => DateValue::Value(d),
-                    None => DateValue::Invalid,
-                }
-            }
-            Some(d) => DateValue::Value(d),
-            None => DateValue::Invalid,
-        },
+        Cv::Num(v) => number_date(*v),
         Cv::Text(s) => {
             let t = s.trim();
             if is_missing_marker(t) {
@@ -322,10 +371,13 @@ pub fn cell_date(cv: &Cv<'_>) -> DateValue {
             if let Some(d) = parse_date_text(t) {
                 return DateValue::Value(d);
             }
-            // A serial number stored as text.
-            if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
-                if let Some(d) = t.parse::<f64>().ok().and_then(serial_to_date) {
-                    return DateValue::Value(d);
+            if let Some(d) = year_month_text(t) {
+                return DateValue::YearMonth(d);
+            }
+            // A number stored as text: a serial, or a number of days.
+            if !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+                if let Ok(v) = t.parse::<f64>() {
+                    return number_date(v);
                 }
             }
             DateValue::Invalid
@@ -430,5 +482,25 @@ mod tests {
     #[test]
     fn labels_fold_width_and_traditional() {
         assert_eq!(normalize_label(" 白水鎮 "), "白水镇");
+    }
+
+    #[test]
+    fn numbers_in_date_columns() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        // 45000 is 2023-03-15 in Excel's 1900 system.
+        assert_eq!(cell_date(&Cv::Num(45000.0)), DateValue::Value(d(2023, 3, 15)));
+        // A deadline typed as 15 is 15 days, not 1900-01-15.
+        assert_eq!(cell_date(&Cv::Num(15.0)), DateValue::Days(15));
+        assert_eq!(cell_date(&Cv::Date(15.0, Some(d(1900, 1, 15)))), DateValue::Days(15));
+        assert_eq!(cell_date(&Cv::Num(2023.3)), DateValue::YearMonth(d(2023, 3, 1)));
+        assert_eq!(cell_date(&Cv::Num(2023.03)), DateValue::YearMonth(d(2023, 3, 1)));
+        assert_eq!(cell_date(&Cv::Num(2023.11)), DateValue::YearMonth(d(2023, 11, 1)));
+        assert_eq!(cell_date(&Cv::Text("2023.3")), DateValue::YearMonth(d(2023, 3, 1)));
+        assert_eq!(cell_date(&Cv::Text("2023年3月")), DateValue::YearMonth(d(2023, 3, 1)));
+        assert_eq!(cell_date(&Cv::Text("20230305")), DateValue::Value(d(2023, 3, 5)));
+        // Neither a plausible serial nor a day count nor a year.month.
+        assert_eq!(cell_date(&Cv::Num(500.0)), DateValue::Invalid);
+        assert_eq!(cell_date(&Cv::Num(2023.13)), DateValue::Invalid);
+        assert_eq!(cell_date(&Cv::Num(-3.0)), DateValue::Invalid);
     }
 }

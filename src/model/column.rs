@@ -111,25 +111,6 @@ impl Column {
         }
     }
 
-    /// Label columns that ledgers write once for a block of rows (merged down).
-    pub fn fills_down(self) -> bool {
-        matches!(
-            self,
-            Column::Region
-                | Column::Name
-                | Column::Enterprise
-                | Column::Cadre
-                | Column::CadreUnit
-                | Column::Chain
-                | Column::Leader
-                | Column::Level
-                | Column::RespUnit
-                | Column::Indicator
-                | Column::Scope
-                | Column::Metric
-        )
-    }
-
     /// Label columns whose values are grouped on: folded to one spelling
     /// (width, spaces, Traditional characters).
     pub fn is_group_label(self) -> bool {

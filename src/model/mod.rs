@@ -151,6 +151,10 @@ pub struct ProblemFigures {
     pub in_progress: i64,
     pub unresolvable: i64,
     pub resolution_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+    pub median_days: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub overdue_count: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

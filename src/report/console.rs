@@ -18,6 +18,21 @@ fn kind_name(k: Option<crate::model::Kind>) -> &'static str {
     k.map(|k| k.chinese()).unwrap_or("—")
 }
 
+/// `项目名称=「项目名称」（B3）；本年累计完成投资=「1-6月完成投资」（F3）`, in
+/// the ledger's column order.
+fn taken_columns(kind: crate::model::Kind, columns: &std::collections::BTreeMap<String, String>) -> String {
+    crate::ingest::columns::columns(kind)
+        .iter()
+        .filter_map(|d| {
+            let taken = columns.get(d.name())?;
+            // The value ends with the header cell: `本年累计完成投资（万元）（F3）`.
+            let (header, cell) = taken.rsplit_once('（').unwrap_or((taken, ""));
+            Some(format!("{}=「{header}」（{cell}", d.label))
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// Renders the data-quality report as text.
 pub fn render_check(q: &DataQuality) -> String {
     let mut out = String::new();
@@ -64,6 +79,12 @@ pub fn render_check(q: &DataQuality) -> String {
                 s.rejected,
                 note
             );
+            if let (Some(kind), false) = (s.kind, s.columns.is_empty()) {
+                let _ = writeln!(out, "      采用的列：{}", taken_columns(kind, &s.columns));
+            }
+            if s.superseded > 0 {
+                let _ = writeln!(out, "      其中 {} 行被后报送的同期台账取代（见警告）", s.superseded);
+            }
             rows += s.rows;
             accepted += s.accepted;
             blank += s.blank;

@@ -532,6 +532,7 @@ pub(super) fn indicator_truth() -> Vec<IndicatorTruth> {
                 ytd: None,
                 ytd_ly: None,
                 regions_with_ly: 0,
+                growth: None,
                 total_growth_reported: Some(gsgy_total_growth(2025, 6)),
             });
             continue;
@@ -540,11 +541,14 @@ pub(super) fn indicator_truth() -> Vec<IndicatorTruth> {
         // 社零's last-year values come from the 2024-06 file, which lacks 桃源乡.
         let with_ly: Vec<usize> = (0..12).filter(|&t| !(ind == Ind::Retail && t == 10)).collect();
         let ly: f64 = with_ly.iter().map(|&t| ind_ytd(ind, 2024, 6, t)).sum();
+        // 同口径: this year's sum over the towns that have last year's value.
+        let same: f64 = with_ly.iter().map(|&t| ind_ytd(ind, 2025, 6, t)).sum();
         out.push(IndicatorTruth {
             indicator: ind.name().to_string(),
             ytd: Some(round1(ytd)),
             ytd_ly: Some(round1(ly)),
             regions_with_ly: with_ly.len() as u64,
+            growth: Some((same / ly - 1.0) * 100.0),
             total_growth_reported: None,
         });
     }

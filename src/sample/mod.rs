@@ -190,6 +190,9 @@ pub struct IndicatorTruth {
     pub ytd: Option<f64>,
     pub ytd_ly: Option<f64>,
     pub regions_with_ly: u64,
+    /// The whole's growth by SPEC §2.2: from the sums when every town has
+    /// last year's value, else over the towns that have both (同口径).
+    pub growth: Option<f64>,
     /// The reported growth of the total row, for growth-only indicators.
     pub total_growth_reported: Option<f64>,
 }

@@ -23,6 +23,35 @@ fn rows_of(df: &DataFrame, year: i32, month: i64, totals: bool) -> LazyFrame {
         .filter(col("year").eq(lit(year)).and(col("month").eq(lit(month as i32))).and(col("is_total").eq(lit(totals))))
 }
 
+/// How warnings name the whole of an indicator.
+const WHOLE_WORD: &str = "合计";
+
+/// The whole's growth (SPEC §2.2), the first of: (1) from the sums when
+/// every region with a year-to-date value has last year's; (2) the
+/// reported total row's growth (the usual 本年累计 + 累计增速 月报); (3) the
+/// same ratio over the regions that have both (同口径), with the regions
+/// left out for a warning; (4) none. Never an average of rates.
+fn whole_growth(items: &[IndicatorFigures], reported: Option<f64>) -> (Option<f64>, Option<Vec<String>>) {
+    let with_ytd: Vec<&IndicatorFigures> = items.iter().filter(|i| i.ytd.is_some()).collect();
+    let ratio = |set: &[&IndicatorFigures]| {
+        let a: f64 = set.iter().filter_map(|i| i.ytd).sum();
+        let b: f64 = set.iter().filter_map(|i| i.ytd_ly).sum();
+        (b != 0.0).then(|| (a / b - 1.0) * 100.0)
+    };
+    if !with_ytd.is_empty() && with_ytd.iter().all(|i| i.ytd_ly.is_some()) {
+        return (ratio(&with_ytd), None);
+    }
+    if reported.is_some() {
+        return (reported, None);
+    }
+    let both: Vec<&IndicatorFigures> = with_ytd.iter().copied().filter(|i| i.ytd_ly.is_some()).collect();
+    if both.is_empty() {
+        return (None, None);
+    }
+    let missing = with_ytd.iter().filter(|i| i.ytd_ly.is_none()).map(|i| i.region.clone()).collect();
+    (ratio(&both), Some(missing))
+}
+
 /// A reported total row: (ytd, growth, file, sheet, row).
 type Reported = (Option<f64>, Option<f64>, String, String, i64);
 
@@ -56,7 +85,9 @@ pub fn compute(
     let last_year = rows_of(df, as_of.year - 1, month, false)
         .group_by(keys.clone())
         .agg([col("value_ytd").first().alias("ly_from_file")]);
-    let previous = rows_of(df, as_of.year, month - 1, false)
+    // January's previous month is December of last year's sheets (SPEC §2.2).
+    let (prev_year, prev_month) = if month == 1 { (as_of.year - 1, 12) } else { (as_of.year, month - 1) };
+    let previous = rows_of(df, prev_year, prev_month, false)
         .group_by(keys.clone())
         .agg([col("value_month").first().alias("month_prev")]);
     let regions = rows_of(df, as_of.year, month, false)
@@ -100,37 +131,34 @@ pub fn compute(
             competition_rank(col("growth")).over([col("indicator")])?.alias("rank"),
         ])
         .collect()?;
-    let reported = rows_of(df, as_of.year, month, true)
-        .group_by([col("indicator")])
-        .agg([
-            col("value_ytd").first().alias("reported_ytd"),
-            col("growth_reported").first().alias("reported_growth"),
-            col("source_file").first(),
-            col("sheet").first(),
-            col("row").first(),
-        ])
-        .collect()?;
-
+    // The whole's own total row (合计, 全县 …), never a 其中 row: a part of
+    // the whole is no cross-check for it. The first such row of each
+    // indicator counts, in the ledgers' order.
+    let reported = rows_of(df, as_of.year, month, true).collect()?;
     let mut reported_by: HashMap<String, Reported> = HashMap::new();
     {
         let names = col_str(&reported, "indicator")?;
-        let ytd = col_f64(&reported, "reported_ytd")?;
-        let gr = col_f64(&reported, "reported_growth")?;
+        let labels = col_str(&reported, "region")?;
+        let ytd = col_f64(&reported, "value_ytd")?;
+        let gr = col_f64(&reported, "growth_reported")?;
         let files = col_str(&reported, "source_file")?;
         let sheets = col_str(&reported, "sheet")?;
         let rows = col_i64(&reported, "row")?;
         for i in 0..reported.height() {
+            let part_of = |t: &Option<String>| t.as_deref().is_some_and(|t| t.starts_with("其中"));
+            if part_of(&labels[i]) || part_of(&names[i]) {
+                continue;
+            }
             if let Some(n) = &names[i] {
-                reported_by.insert(
-                    n.clone(),
+                reported_by.entry(n.clone()).or_insert_with(|| {
                     (
                         ytd[i],
                         gr[i],
                         files[i].clone().unwrap_or_default(),
                         sheets[i].clone().unwrap_or_default(),
                         rows[i].unwrap_or(0),
-                    ),
-                );
+                    )
+                });
             }
         }
     }
@@ -189,14 +217,17 @@ pub fn compute(
     let mut out = Vec::new();
     for indicator in &order_of_first {
         let Some(i) = w_names.iter().position(|n| n.as_deref() == Some(indicator.as_str())) else { continue };
-        let computed = match (w_ytd[i], w_ly[i]) {
-            (Some(a), Some(b)) if b != 0.0 => Some((a / b - 1.0) * 100.0),
-            _ => None,
-        };
         let reported_row = reported_by.get(indicator);
-        // An indicator reported as rates only: the whole is the reported
-        // total row's rate, never an average of the regions' rates.
-        let growth = computed.or_else(|| if w_ytd[i].is_none() { reported_row.and_then(|r| r.1) } else { None });
+        let items = by_indicator.get(indicator).map(Vec::as_slice).unwrap_or_default();
+        let (growth, note) = whole_growth(items, reported_row.and_then(|r| r.1));
+        if let Some(missing) = note {
+            let msg = format!(
+                "「{indicator}」{}增速按同口径计算：{}没有去年同期数，不计入增速",
+                WHOLE_WORD,
+                missing.join("、")
+            );
+            issues.push(stat_issue("", None, None, Some(Column::ValueYtdLy), msg));
+        }
         let mom = match (w_month[i], w_prev[i]) {
             (Some(a), Some(b)) if b != 0.0 => Some((a / b - 1.0) * 100.0),
             _ => None,

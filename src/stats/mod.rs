@@ -142,7 +142,7 @@ fn locate(issues: Vec<StatIssue>, quality: &DataQuality) -> Vec<Issue> {
             .filter(|f| f.path == issue.file)
             .flat_map(|f| &f.sheets)
             .find(|s| &s.sheet == sheet)
-            .and_then(|s| s.columns.get(column.name()))
+            .and_then(|s| s.column_letters.get(column.name()))
             .cloned()
     };
     issues
@@ -176,6 +176,16 @@ pub(crate) fn growth(a: Expr, b: Expr) -> Expr {
 /// Σ of a column, null (not 0) when no value is present.
 pub(crate) fn sum_or_null(name: &str) -> Expr {
     when(col(name).count().gt(lit(0))).then(col(name).sum()).otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// Competition ranks of values, highest first, ties sharing the lower rank
+/// (1, 2, 2, 4); a missing value (or a group that is never ranked, passed
+/// as None) has no rank.
+pub(crate) fn ranks_desc(values: &[Option<f64>]) -> Vec<Option<i64>> {
+    values
+        .iter()
+        .map(|v| v.map(|x| 1 + values.iter().flatten().filter(|&&o| o > x).count() as i64))
+        .collect()
 }
 
 /// Competition rank, highest first: ties share the lower rank (1, 2, 2, 4).

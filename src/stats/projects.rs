@@ -6,7 +6,7 @@
 //! month, because each monthly ledger is cumulative (1—M月).
 
 use super::{
-    col_days, col_f64, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, stat_issue,
+    col_days, col_f64, col_i64, col_str, days_to_string, label_order, pct, ratio_pct, stat_issue,
     str_ca, strs, sum_or_null, AsOf, StatIssue, Targets, UNLABELLED,
 };
 use crate::config::Config;
@@ -135,23 +135,27 @@ pub fn compute(
             .group_by([col(key)])
             .agg(aggregates(as_of))
             .with_columns(derived())
-            .with_column(competition_rank(col("completion_rate")).alias("rank"))
             .collect()?;
         let labels = col_str(&grouped, key)?;
-        let ranks = col_i64(&grouped, "rank")?;
         let figures = figures_at(&grouped, time_progress, band)?;
         let mut items: Vec<Grouped<ProjectFigures>> = labels
             .into_iter()
-            .zip(ranks)
             .zip(figures)
-            .map(|((label, rank), mut figures)| {
+            .map(|(label, mut figures)| {
                 let label = label.unwrap_or_else(|| UNLABELLED.to_string());
                 if key == "region" {
                     with_targets(&mut figures, targets, Some(&label));
                 }
-                Grouped { key, label, rank, figures }
+                Grouped { key, label, rank: None, figures }
             })
             .collect();
+        // Ranked by completion rate; the unlabelled group is listed but
+        // never ranked (SPEC §2.3), so it takes no place from a town.
+        let rates: Vec<Option<f64>> =
+            items.iter().map(|g| g.figures.completion_rate.filter(|_| g.label != UNLABELLED)).collect();
+        for (item, rank) in items.iter_mut().zip(super::ranks_desc(&rates)) {
+            item.rank = rank;
+        }
         let order = label_order(config, key);
         items.sort_by(|a, b| order(&a.label, &b.label));
         groups.push(items);

@@ -7,7 +7,7 @@
 //! a ledger of monthly increments give the same figures.
 
 use super::{
-    col_days, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, str_ca, strs, AsOf,
+    col_days, col_i64, days_to_string, label_order, ratio_pct, str_ca, strs, AsOf,
     Targets, UNLABELLED,
 };
 use crate::config::Config;
@@ -75,7 +75,9 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
 
     // The other columns are read from the kept rows only: a cumulative
     // ledger re-sent each month holds every problem several times.
-    let mut kept = rows.filter(&keep_mask)?;
+    let kept = rows.filter(&keep_mask)?;
+    let categories_ca = str_ca(&kept, "category")?;
+    let categories = strs(&categories_ca);
     let usccs_ca = str_ca(&kept, "uscc")?;
     let usccs = strs(&usccs_ca);
     let tiers_ca = str_ca(&kept, "tier")?;
@@ -96,11 +98,12 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let mut visit_set: PlHashSet<VisitKey<'_>> = PlHashSet::default();
     let mut enterprise_set: PlHashSet<&str> = PlHashSet::default();
     let mut cadre_set: PlHashSet<&str> = PlHashSet::default();
-    let (mut resolved_with_date, mut on_time, mut sat_total, mut sat_good) = (0i64, 0i64, 0i64, 0i64);
-    let mut durations: Vec<f64> = Vec::new();
     let mut monthly: HashMap<u32, (PlHashSet<VisitKey<'_>>, i64, i64)> = HashMap::new();
-    // Effective status and deadline of every kept row, for the group-bys.
-    let mut status_eff: Vec<&str> = Vec::with_capacity(keep.len());
+    // The whole and every group are accumulated the same way, so each group
+    // carries every figure the whole has (SPEC §2.3).
+    let mut whole = Acc::default();
+    let mut groups: [PlHashMap<&str, Acc>; 4] = Default::default();
+    let labels = [&categories, &tiers, &regions, &units];
     // `i` indexes all rows (keys), `j` the kept rows (other columns).
     for (j, &i) in keep.iter().enumerate() {
         visit_set.insert(visit_keys[i]);
@@ -113,66 +116,65 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         let visit_month = dates[i].and_then(month_of_days).unwrap_or(0);
         let entry = monthly.entry(visit_month).or_default();
         entry.0.insert(visit_keys[i]);
-        let is_problem = problems[i].is_some_and(|p| !p.trim().is_empty());
-        // A problem without a status counts as in progress.
-        let status = statuses[j].and_then(ProblemStatus::parse).unwrap_or(ProblemStatus::InProgress);
-        status_eff.push(if is_problem { status.as_str() } else { "" });
-        if !is_problem {
+        if problems[i].is_none_or(|p| p.trim().is_empty()) {
             continue;
         }
-        report.problems += 1;
+        // A problem without a status counts as in progress; one resolved
+        // after the as-of month was not resolved as of it (SPEC §2.3), so a
+        // re-run of an earlier period gives that period's figures.
+        let mut status = statuses[j].and_then(ProblemStatus::parse).unwrap_or(ProblemStatus::InProgress);
+        let mut resolved_date = resolved_dates[j];
+        if status == ProblemStatus::Resolved && resolved_date.is_some_and(|d| d > end) {
+            status = ProblemStatus::InProgress;
+            resolved_date = None;
+        }
         entry.1 += 1;
-        match status {
-            ProblemStatus::Resolved => {
-                report.resolved += 1;
-                entry.2 += 1;
-            }
-            ProblemStatus::Unresolvable => report.unresolvable += 1,
-            ProblemStatus::InProgress => report.in_progress += 1,
+        if status == ProblemStatus::Resolved {
+            entry.2 += 1;
         }
         let tier = tiers[j].and_then(Tier::parse);
         let deadline = deadlines[j].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tier) as i32));
-        if status == ProblemStatus::Resolved {
-            if let (Some(done), Some(visited)) = (resolved_dates[j], dates[i]) {
-                resolved_with_date += 1;
-                if deadline.is_some_and(|dl| done <= dl) {
-                    on_time += 1;
+        let problem = Problem {
+            status,
+            on_time: match (resolved_date, dates[i]) {
+                (Some(done), Some(visited)) if status == ProblemStatus::Resolved => {
+                    Some((deadline.is_some_and(|dl| done <= dl), (done - visited) as f64))
                 }
-                durations.push((done - visited) as f64);
-            }
-        } else if let Some(dl) = deadline {
-            if dl < end {
-                let days = (end - dl) as i64;
-                report.overdue.push(Overdue {
-                    enterprise: enterprises[i].map(str::to_string).unwrap_or_default(),
-                    problem: problems[i].map(str::to_string).unwrap_or_default(),
-                    region: regions[j].map(str::to_string),
-                    cadre_unit: units[j].map(str::to_string),
-                    deadline: days_to_string(dl),
-                    days_overdue: days,
-                    colour: config.colours.colour(days),
-                });
-            }
+                _ => None,
+            },
+            overdue_days: deadline.filter(|&dl| status != ProblemStatus::Resolved && dl < end).map(|dl| (end - dl) as i64),
+            satisfied: satisfaction[j].and_then(Satisfaction::parse).map(Satisfaction::is_satisfied),
+        };
+        whole.add(&problem);
+        for (g, column) in groups.iter_mut().zip(labels) {
+            g.entry(column[j].unwrap_or(UNLABELLED)).or_default().add(&problem);
         }
-        if let Some(s) = satisfaction[j].and_then(Satisfaction::parse) {
-            sat_total += 1;
-            if s.is_satisfied() {
-                sat_good += 1;
-            }
+        if let (Some(days), Some(dl)) = (problem.overdue_days, deadline) {
+            report.overdue.push(Overdue {
+                enterprise: enterprises[i].map(str::to_string).unwrap_or_default(),
+                problem: problems[i].map(str::to_string).unwrap_or_default(),
+                region: regions[j].map(str::to_string),
+                cadre_unit: units[j].map(str::to_string),
+                deadline: days_to_string(dl),
+                days_overdue: days,
+                colour: config.colours.colour(days),
+            });
         }
     }
     report.visits = visit_set.len() as i64;
     report.enterprises = enterprise_set.len() as i64;
     report.cadres = cadre_set.len() as i64;
-    report.resolution_rate = ratio_pct(report.resolved as f64, report.problems as f64);
-    report.on_time_rate = ratio_pct(on_time as f64, resolved_with_date as f64);
-    report.median_days = median(&mut durations);
-    report.satisfaction_rate = ratio_pct(sat_good as f64, sat_total as f64);
+    let total = whole.figures();
+    report.problems = total.problems;
+    report.resolved = total.resolved;
+    report.in_progress = total.in_progress;
+    report.unresolvable = total.unresolvable;
+    report.resolution_rate = total.resolution_rate;
+    report.on_time_rate = total.on_time_rate;
+    report.median_days = total.median_days;
+    report.satisfaction_rate = total.satisfaction_rate;
     report.overdue.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then_with(|| a.enterprise.cmp(&b.enterprise))
-            .then_with(|| a.problem.cmp(&b.problem))
+        b.days_overdue.cmp(&a.days_overdue).then_with(|| a.enterprise.cmp(&b.enterprise)).then_with(|| a.problem.cmp(&b.problem))
     });
     report.overdue_count = report.overdue.len() as i64;
     report.resolution_target = targets.find(None, |m| m.contains("问题解决率")).map(|t| t.0);
@@ -184,79 +186,104 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         .map(|(month, (v, p, r))| VisitsMonth { month, visits: v.len() as i64, problems: p, resolved: r })
         .collect();
 
-    // Groups of problems, in polars.
-    let status_series = Series::new("status_eff".into(), status_eff);
-    kept.with_column(status_series.into_column())?;
-    let problems_df = kept.lazy().filter(col("status_eff").neq(lit(""))).collect()?;
-    let mut groups = Vec::new();
-    for (key, column) in GROUPS {
-        let grouped = problems_df
-            .clone()
-            .lazy()
-            .with_column(col(column).fill_null(lit(UNLABELLED)))
-            .group_by([col(column)])
-            .agg([
-                len().cast(DataType::Int64).alias("problems"),
-                col("status_eff")
-                    .eq(lit(ProblemStatus::Resolved.as_str()))
-                    .cast(DataType::Int64)
-                    .sum()
-                    .alias("resolved"),
-                col("status_eff")
-                    .eq(lit(ProblemStatus::InProgress.as_str()))
-                    .cast(DataType::Int64)
-                    .sum()
-                    .alias("in_progress"),
-                col("status_eff")
-                    .eq(lit(ProblemStatus::Unresolvable.as_str()))
-                    .cast(DataType::Int64)
-                    .sum()
-                    .alias("unresolvable"),
-            ])
-            .with_column(pct(col("resolved"), col("problems")).alias("resolution_rate"))
-            .with_column(competition_rank(col("resolution_rate")).alias("rank"))
-            .collect()?;
-        let labels = col_str(&grouped, column)?;
-        let n = col_i64(&grouped, "problems")?;
-        let res = col_i64(&grouped, "resolved")?;
-        let inp = col_i64(&grouped, "in_progress")?;
-        let unr = col_i64(&grouped, "unresolvable")?;
-        let rate = super::col_f64(&grouped, "resolution_rate")?;
-        let rank = col_i64(&grouped, "rank")?;
-        let mut items: Vec<Grouped<ProblemFigures>> = (0..grouped.height())
-            .map(|i| Grouped {
-                key,
-                label: labels[i].clone().unwrap_or_else(|| UNLABELLED.to_string()),
-                // Units are ranked (SPEC §2.3); the other groups are breakdowns.
-                rank: if key == "cadre_unit" { rank[i] } else { None },
-                figures: ProblemFigures {
-                    problems: n[i].unwrap_or(0),
-                    resolved: res[i].unwrap_or(0),
-                    in_progress: inp[i].unwrap_or(0),
-                    unresolvable: unr[i].unwrap_or(0),
-                    resolution_rate: rate[i],
-                },
-            })
-            .collect();
-        let order = label_order(config, key);
-        if key == "category" {
-            // Categories in the spec's order.
+    let [by_category, by_tier, by_region, by_unit] = groups;
+    report.by_category = grouped("category", by_category, config);
+    report.by_tier = grouped("tier", by_tier, config);
+    report.by_region = grouped("region", by_region, config);
+    report.by_unit = grouped("cadre_unit", by_unit, config);
+    Ok(report)
+}
+
+/// One problem as the figures need it.
+struct Problem {
+    status: ProblemStatus,
+    /// For a resolved problem with a resolved date: (on time, days taken).
+    on_time: Option<(bool, f64)>,
+    /// Days past its deadline at the end of the month, when overdue.
+    overdue_days: Option<i64>,
+    /// 满意 or 基本满意, when the enterprise gave a verdict.
+    satisfied: Option<bool>,
+}
+
+/// The counts behind a set of problems' figures.
+#[derive(Default)]
+struct Acc {
+    problems: i64,
+    resolved: i64,
+    in_progress: i64,
+    unresolvable: i64,
+    resolved_with_date: i64,
+    on_time: i64,
+    durations: Vec<f64>,
+    rated: i64,
+    satisfied: i64,
+    overdue: i64,
+}
+
+impl Acc {
+    fn add(&mut self, p: &Problem) {
+        self.problems += 1;
+        match p.status {
+            ProblemStatus::Resolved => self.resolved += 1,
+            ProblemStatus::InProgress => self.in_progress += 1,
+            ProblemStatus::Unresolvable => self.unresolvable += 1,
+        }
+        if let Some((on_time, days)) = p.on_time {
+            self.resolved_with_date += 1;
+            self.on_time += i64::from(on_time);
+            self.durations.push(days);
+        }
+        if let Some(s) = p.satisfied {
+            self.rated += 1;
+            self.satisfied += i64::from(s);
+        }
+        self.overdue += i64::from(p.overdue_days.is_some());
+    }
+
+    fn figures(&mut self) -> ProblemFigures {
+        ProblemFigures {
+            problems: self.problems,
+            resolved: self.resolved,
+            in_progress: self.in_progress,
+            unresolvable: self.unresolvable,
+            resolution_rate: ratio_pct(self.resolved as f64, self.problems as f64),
+            on_time_rate: ratio_pct(self.on_time as f64, self.resolved_with_date as f64),
+            median_days: median(&mut self.durations),
+            satisfaction_rate: ratio_pct(self.satisfied as f64, self.rated as f64),
+            overdue_count: self.overdue,
+        }
+    }
+}
+
+/// A group's items in their published order; cadre units are ranked by
+/// resolution rate (SPEC §2.3), the other groups are breakdowns, and the
+/// unlabelled group is listed but never ranked.
+fn grouped(key: &'static str, groups: PlHashMap<&str, Acc>, config: &Config) -> Vec<Grouped<ProblemFigures>> {
+    let mut items: Vec<Grouped<ProblemFigures>> = groups
+        .into_iter()
+        .map(|(label, mut acc)| Grouped { key, label: label.to_string(), rank: None, figures: acc.figures() })
+        .collect();
+    if key == "cadre_unit" {
+        let rates: Vec<Option<f64>> =
+            items.iter().map(|g| g.figures.resolution_rate.filter(|_| g.label != UNLABELLED)).collect();
+        for (item, rank) in items.iter_mut().zip(super::ranks_desc(&rates)) {
+            item.rank = rank;
+        }
+    }
+    let order = label_order(config, key);
+    match key {
+        // Categories and tiers in the spec's order.
+        "category" => {
             let pos = |l: &str| crate::ingest::folds::CATEGORIES.iter().position(|c| *c == l).unwrap_or(usize::MAX);
             items.sort_by(|a, b| pos(&a.label).cmp(&pos(&b.label)).then_with(|| a.label.cmp(&b.label)));
-        } else if key == "tier" {
+        }
+        "tier" => {
             let pos = |l: &str| Tier::ALL.iter().position(|c| c.as_str() == l).unwrap_or(usize::MAX);
             items.sort_by(|a, b| pos(&a.label).cmp(&pos(&b.label)).then_with(|| a.label.cmp(&b.label)));
-        } else {
-            items.sort_by(|a, b| order(&a.label, &b.label));
         }
-        groups.push(items);
+        _ => items.sort_by(|a, b| order(&a.label, &b.label)),
     }
-    let mut groups = groups.into_iter();
-    report.by_category = groups.next().unwrap_or_default();
-    report.by_tier = groups.next().unwrap_or_default();
-    report.by_region = groups.next().unwrap_or_default();
-    report.by_unit = groups.next().unwrap_or_default();
-    Ok(report)
+    items
 }
 
 fn month_of_days(days: i32) -> Option<u32> {

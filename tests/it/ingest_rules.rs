@@ -86,10 +86,13 @@ fn two_level_header_with_group_cell() {
     assert_eq!(r.kind, Some(Kind::Projects), "{r:?}");
     assert_eq!(r.header_row, Some(3));
     assert_eq!(r.period.as_deref(), Some("2023-03"));
-    assert_eq!(r.columns.get("name").map(String::as_str), Some("A"));
-    assert_eq!(r.columns.get("region").map(String::as_str), Some("B"));
-    assert_eq!(r.columns.get("plan_year").map(String::as_str), Some("C"));
-    assert_eq!(r.columns.get("done_ytd").map(String::as_str), Some("D"));
+    // The header taken for each column, with its cell on the header row;
+    // A and B are merged down from row 2, so row 3 shows their text too.
+    assert_eq!(r.columns.get("name").map(String::as_str), Some("项目名称（A3）"));
+    assert_eq!(r.columns.get("region").map(String::as_str), Some("所属地区（B3）"));
+    assert_eq!(r.columns.get("plan_year").map(String::as_str), Some("年度计划（C3）"));
+    assert_eq!(r.columns.get("done_ytd").map(String::as_str), Some("本年累计完成（D3）"));
+    assert_eq!(r.column_letters.get("done_ytd").map(String::as_str), Some("D"));
     assert_eq!(r.ignored_columns, vec!["完成率".to_string()]);
     assert_eq!((r.rows, r.accepted), (2, 2));
 
@@ -136,23 +139,32 @@ fn traditional_spaced_and_year_prefixed_headers_read_like_plain_ones() {
         row!["项目名称", "所属地区", "2023年度计划投资（万元）", "2023年1-5月累计完成投资（万元）"],
         ["白水镇", "东河镇"],
     );
-    xlsx(dir.path(), "重点项目2023-05.xlsx", &[plain, trad, spaced, year]);
-    let ing = run(dir.path());
-
+    // Each spelling in a folder of its own: the same projects of the same
+    // month in two sheets would be one re-sent ledger (SPEC §1.4).
+    let _ = dir;
     let file = "重点项目2023-05.xlsx";
-    let reference = sheet_records(&ing, Kind::Projects, file, "简体");
+    let read = |s: Sheet| {
+        let d = tmp();
+        xlsx(d.path(), file, &[s]);
+        (run(d.path()), d)
+    };
+    let runs: Vec<(&str, (statbrief::ingest::Ingested, tempfile::TempDir))> =
+        vec![("简体", read(plain)), ("繁體", read(trad)), ("换行", read(spaced)), ("年份", read(year))];
+    let ing_of = |name: &str| &runs.iter().find(|(n, _)| *n == name).unwrap().1 .0;
+    let reference = sheet_records(ing_of("简体"), Kind::Projects, file, "简体");
     assert_eq!(strs(&reference, "name"), texts(&["甲项目", "乙项目"]));
     assert_eq!(strs(&reference, "region"), texts(&["白水镇", "东河镇"]));
     assert_nums(&nums(&reference, "plan_year"), &some(&[1000.0, 2000.0]));
     assert_nums(&nums(&reference, "done_ytd"), &some(&[300.0, 450.5]));
     for name in ["简体", "繁體", "换行", "年份"] {
-        let r = sheet(&ing, file, name);
+        let ing = ing_of(name);
+        let r = sheet(ing, file, name);
         assert_eq!(r.kind, Some(Kind::Projects), "{name}: {r:?}");
         assert_eq!(r.header_row, Some(1), "{name}");
         assert_eq!(r.period.as_deref(), Some("2023-05"), "{name}");
         assert!(r.ignored_columns.is_empty(), "{name}: {:?}", r.ignored_columns);
         assert_eq!((r.rows, r.accepted), (2, 2), "{name}");
-        let recs = sheet_records(&ing, Kind::Projects, file, name);
+        let recs = sheet_records(ing, Kind::Projects, file, name);
         let a: Vec<_> = recs.iter().map(|r| r.without_trace()).collect();
         let b: Vec<_> = reference.iter().map(|r| r.without_trace()).collect();
         assert_eq!(a, b, "{name} differs from the plain sheet");
@@ -613,7 +625,7 @@ fn period_from_file_name_column_or_nowhere() {
     let with_col = Sheet::new("明细")
         .row(row!["报告期", "项目名称", "所属地区", "年度计划投资", "本年累计完成投资"])
         .row(row!["2023年2月", "甲", "白水镇", 100, 10])
-        .row(row!["2023-03", "乙", "白水镇", 200, 20])
+        .row(row!["2023-03", "己", "白水镇", 200, 20])
         .row(row![202304, "丙", "白水镇", 300, 30])
         .row(row!["上月", "丁", "白水镇", 400, 40]);
     xlsx(dir.path(), "报告期列.xlsx", &[with_col]);
@@ -666,9 +678,9 @@ fn indicators_totals_title_names_and_units() {
         .row(row!["全县", "规上工业增加值", "亿元", 12.5, 11.0, 13.6])
         .row(row!["白水镇", "规上工业增加值", "亿元", 5, 4.5, 11.1])
         .row(row!["东河镇", "规上工业增加值", "万元", 75000, 65000, 15.4]);
-    // 规上工业: no 指标 column; the title names the indicator.
+    // 固定资产投资: no 指标 column; the title names the indicator.
     let titled = Sheet::new("规上工业")
-        .row(row!["2023年1-3月规上工业增加值完成情况"])
+        .row(row!["2023年1-3月固定资产投资完成情况"])
         .row(row!["地区", "本年累计", "增速(%)"])
         .row(row!["白水镇", 5.2, 10.5])
         .row(row!["东河镇", 7.1, 12.0]);
@@ -692,7 +704,7 @@ fn indicators_totals_title_names_and_units() {
     assert_eq!(r.kind, Some(Kind::Indicators), "{r:?}");
     assert_eq!((r.rows, r.accepted, r.total_rows), (2, 2, 0));
     let recs = sheet_records(&ing, Kind::Indicators, file, "规上工业");
-    assert_eq!(strs(&recs, "indicator"), texts(&["规上工业增加值", "规上工业增加值"]));
+    assert_eq!(strs(&recs, "indicator"), texts(&["固定资产投资", "固定资产投资"]));
     assert_nums(&nums(&recs, "value_ytd"), &some(&[5.2, 7.1]));
     assert_eq!(recs.iter().map(|r| r.b("is_total")).collect::<Vec<_>>(), vec![Some(false), Some(false)]);
 }
@@ -748,14 +760,18 @@ const CSV_PROJECTS: &str = "\
 #[test]
 fn gbk_and_utf8_csv_read_the_same() {
     let dir = tmp();
-    csv_gbk(dir.path(), "a_gbk.csv", CSV_PROJECTS);
-    csv_bom(dir.path(), "b_bom.csv", CSV_PROJECTS);
-    csv_utf8(dir.path(), "c_utf8.csv", CSV_PROJECTS);
-    let ing = run(dir.path());
+    // Three encodings of one ledger, each in a folder of its own (in one
+    // folder they would be one ledger re-sent twice, SPEC §1.4).
+    let (gbk, bom, utf8) = (tmp(), tmp(), tmp());
+    let _ = dir;
+    csv_gbk(gbk.path(), "a_gbk.csv", CSV_PROJECTS);
+    csv_bom(bom.path(), "b_bom.csv", CSV_PROJECTS);
+    csv_utf8(utf8.path(), "c_utf8.csv", CSV_PROJECTS);
 
     // Header on line 3; data on lines 4..=6.
     let mut all = Vec::new();
-    for (file, stem) in [("a_gbk.csv", "a_gbk"), ("b_bom.csv", "b_bom"), ("c_utf8.csv", "c_utf8")] {
+    for (d, file, stem) in [(&gbk, "a_gbk.csv", "a_gbk"), (&bom, "b_bom.csv", "b_bom"), (&utf8, "c_utf8.csv", "c_utf8")] {
+        let ing = run(d.path());
         let r = sheet(&ing, file, stem);
         assert_eq!(r.kind, Some(Kind::Projects), "{file}: {r:?}");
         assert_eq!(r.header_row, Some(3), "{file}");

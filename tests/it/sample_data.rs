@@ -149,7 +149,8 @@ fn first_half_figures_match_the_generators_truth() {
                 close(whole.ytd, ytd, name);
                 let ly = ind["ytd_ly"].as_f64().unwrap();
                 close(whole.ytd_ly, ly, name);
-                close(whole.growth, (ytd / ly - 1.0) * 100.0, name);
+                // SPEC §2.2: 同口径 where a town lacks last year's value.
+                close(whole.growth, ind["growth"].as_f64().unwrap(), name);
             }
             None => close(whole.growth, ind["total_growth_reported"].as_f64().unwrap(), name),
         }

@@ -209,12 +209,18 @@ fn indicator_whole_contribution_and_targets() {
     let get = |ind: &str, region: &str| {
         r.indicators.iter().find(|i| i.indicator == ind && i.region == region).unwrap().clone()
     };
-    // Whole: Σ ytd over regions with a value 120+90+30 = 240; Σ ly 100+75 = 175;
-    // growth (240/175 − 1) × 100 = 37.142857…; Σ month 70, Σ month_prev 70 → mom 0.
+    // Whole: Σ ytd over regions with a value 120+90+30 = 240; Σ ly 100+75 = 175.
+    // 西岭镇 has no last-year value and the sheet no total row, so the growth
+    // is 同口径 (SPEC §2.2 rule 3): (120+90)/(100+75) − 1 = 20 %, with a
+    // warning naming 西岭镇. Σ month 70, Σ month_prev 70 → mom 0.
     let w = get("工业产值", "全部");
     assert_close!(w.ytd, 240.0);
     assert_close!(w.ytd_ly, 175.0);
-    assert_close!(w.growth, (240.0 / 175.0 - 1.0) * 100.0);
+    assert_close!(w.growth, (210.0 / 175.0 - 1.0) * 100.0);
+    assert!(
+        r.data_quality.issues.iter().any(|i| i.message.contains("同口径") && i.message.contains("西岭镇")),
+        "the 同口径 warning names 西岭镇"
+    );
     assert_close!(w.mom, 0.0);
     assert_eq!((w.rank, w.contribution_pp), (None, None));
     // 拉动: 白水镇 (120 − 100)/175 = 11.43 pp, 东河镇 15/175 = 8.57 pp.

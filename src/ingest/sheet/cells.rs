@@ -35,9 +35,11 @@ impl<'r> RowView<'r, '_> {
     /// merge takes the merge's value.
     pub fn cell(&self, m: &MappedColumn) -> Cv<'r> {
         let cv = self.cells.get(m.sheet_col as usize).cloned().unwrap_or(Cv::Empty);
-        if cv.is_empty() && self.det.defs()[m.canon].ty == ColType::Text {
+        if cv.is_empty() {
+            // Whatever the column's type: a visit's date is merged over its
+            // problem rows as often as a region over its projects.
             if let Some(v) = self.fill.get(self.row, m.sheet_col) {
-                return Cv::Text(v);
+                return v;
             }
         }
         cv
@@ -85,8 +87,9 @@ pub struct Typed<'r> {
     pub warnings: Vec<Issue>,
     /// An indicator's or target's own unit (`计量单位`), normalised.
     pub row_unit: Option<String>,
-    /// Its money factor to 万元, when it is a money unit.
-    pub row_unit_factor: Option<f64>,
+    /// A deadline given as days after the visit: (days, output position,
+    /// sheet column, raw text), resolved once the visit date is read.
+    deadline_days: Option<(i64, usize, u32, String)>,
 }
 
 /// How each mapped column is written: its position in the output row and
@@ -101,9 +104,13 @@ pub struct Layout {
 pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches) -> Typed<'r> {
     let det = view.det;
     let row_unit = view.get(Column::Unit).and_then(|cv| cv.text().map(|t| normalize_label(&t)));
-    let row_unit_factor = row_unit.as_deref().and_then(values::money_factor);
-    let mut typed =
-        Typed { out: vec![Val::Null; layout.width], rejected: None, warnings: Vec::new(), row_unit, row_unit_factor };
+    let mut typed = Typed {
+        out: vec![Val::Null; layout.width],
+        rejected: None,
+        warnings: Vec::new(),
+        row_unit,
+        deadline_days: None,
+    };
     for (i, m) in det.columns.iter().enumerate() {
         let Some(pos) = layout.out_pos[i] else { continue };
         let def: &ColDef = &det.defs()[m.canon];
@@ -119,8 +126,25 @@ pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches
             }
             continue;
         }
-        let factor = value_factor(def, m, det, layout.money_factor[i], typed.row_unit_factor);
-        match read_value(def, &cv, factor, caches, m.canon) {
+        let factor = value_factor(def, m, det, layout.money_factor[i], typed.row_unit.as_deref());
+        let value = match read_value(def, &cv, factor, caches, m.canon) {
+            Read::YearMonth(v) => {
+                let (cell, raw) = (view.cell_name(m.sheet_col), cv.raw());
+                let msg = format!("{cell}「{raw}」只有年月（{}），按该月1日计", def.label);
+                typed.warnings.push(view.issue(Severity::Warning, m.sheet_col, def.col, raw, msg));
+                Ok(v)
+            }
+            // A number of days is a deadline relative to the visit: resolved
+            // once the whole row is read, whatever the column order.
+            Read::Days(n) if def.col == Column::Deadline => {
+                typed.deadline_days = Some((n, pos, m.sheet_col, cv.raw()));
+                Ok(Val::Null)
+            }
+            Read::Days(_) => Err("有效日期"),
+            Read::Value(v) => Ok(v),
+            Read::Expected(what) => Err(what),
+        };
+        match value {
             Ok(Val::Null) if def.required => {
                 let raw = cv.raw();
                 let cell = view.cell_name(m.sheet_col);
@@ -148,7 +172,32 @@ pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches
             fold_text(view, m, def, raw, pos, caches, &mut typed);
         }
     }
+    deadline_from_days(view, layout, &mut typed);
     typed
+}
+
+/// A deadline written as a number of days (SPEC §1.3): that many days
+/// after the visit, with a warning naming the cell.
+fn deadline_from_days(view: &RowView<'_, '_>, layout: &Layout, typed: &mut Typed<'_>) {
+    let Some((days, pos, col, raw)) = typed.deadline_days.take() else { return };
+    let visit = view
+        .det
+        .columns
+        .iter()
+        .enumerate()
+        .find(|(_, m)| view.det.defs()[m.canon].col == Column::VisitDate)
+        .and_then(|(i, _)| layout.out_pos[i])
+        .and_then(|p| match typed.out[p] {
+            Val::Date(d) => Some(d),
+            _ => None,
+        });
+    let cell = view.cell_name(col);
+    let (value, msg) = match visit {
+        Some(d) => (Val::Date(d + days as i32), format!("{cell}办结时限「{raw}」按走访日期后{days}天计")),
+        None => (Val::Null, format!("{cell}办结时限「{raw}」像是天数，但本行没有走访日期，按空值处理")),
+    };
+    typed.out[pos] = value;
+    typed.warnings.push(view.issue(Severity::Warning, col, Column::Deadline, raw, msg));
 }
 
 impl Typed<'_> {
@@ -158,41 +207,46 @@ impl Typed<'_> {
     }
 }
 
-/// The factor a numeric cell is multiplied by: money columns convert to
-/// 万元; indicator values convert when their unit is money (the row's
-/// 计量单位, the header's, or the unit line); targets by their row's unit.
-/// A unit written in the cell itself (`12.3亿元`) is applied by the caller.
-fn value_factor(
-    def: &ColDef,
-    m: &MappedColumn,
-    det: &Detection,
-    money_factor: f64,
-    row_unit_factor: Option<f64>,
-) -> f64 {
+/// The factor a numeric cell is multiplied by (SPEC §1.2): money columns
+/// convert to 万元 by their header's unit, else the unit line; indicator and
+/// target values by their own unit (the row's 计量单位, else the header's),
+/// and only when they have none by the unit line, so `万千瓦时` or `%` stay as
+/// written. A unit written in the cell itself (`12.3亿元`) is applied by the caller.
+fn value_factor(def: &ColDef, m: &MappedColumn, det: &Detection, money_factor: f64, row_unit: Option<&str>) -> f64 {
+    let own = |unit: &str| values::money_factor(unit).unwrap_or(1.0);
     match (def.ty, det.kind) {
         (ColType::Money, _) => money_factor,
-        (ColType::Number, Kind::Indicators) => row_unit_factor
-            .or_else(|| m.unit.as_deref().and_then(values::money_factor))
-            .or(det.unit_line_factor)
-            .unwrap_or(1.0),
-        (ColType::Number, Kind::Targets) => row_unit_factor.unwrap_or(1.0),
+        (ColType::Number, Kind::Indicators | Kind::Targets) => match (row_unit, m.unit.as_deref()) {
+            (Some(u), _) | (None, Some(u)) => own(u),
+            (None, None) if det.kind == Kind::Indicators => det.unit_line_factor.unwrap_or(1.0),
+            (None, None) => 1.0,
+        },
         _ => 1.0,
     }
 }
 
-/// One cell as its column's type, or the words for what was expected.
-fn read_value<'r>(
-    def: &ColDef,
-    cv: &Cv<'r>,
-    factor: f64,
-    caches: &mut Caches,
-    canon: usize,
-) -> Result<Val<'r>, &'static str> {
+/// What one cell reads as.
+enum Read<'r> {
+    Value(Val<'r>),
+    /// A date given only as year and month: the first of the month.
+    YearMonth(Val<'r>),
+    /// A whole number of days in a date column.
+    Days(i64),
+    /// Not readable: what was expected, for the message.
+    Expected(&'static str),
+}
+
+/// One cell as its column's type.
+fn read_value<'r>(def: &ColDef, cv: &Cv<'r>, factor: f64, caches: &mut Caches, canon: usize) -> Read<'r> {
     match def.ty {
-        ColType::Text => Ok(text_value(def.col, cv, &mut caches.labels, canon)),
+        // A problem that says there is none is a visit without a problem.
+        ColType::Text if def.col == Column::Problem && cv.text().is_some_and(|t| folds::says_no_problem(&t)) => {
+            Read::Value(Val::Null)
+        }
+        ColType::Text => Read::Value(text_value(def.col, cv, &mut caches.labels, canon)),
         ColType::Money | ColType::Number | ColType::Percent => match cell_number(cv) {
-            Number::Missing => Ok(Val::Null),
-            Number::Invalid => Err(match def.ty {
+            Number::Missing => Read::Value(Val::Null),
+            Number::Invalid => Read::Expected(match def.ty {
                 ColType::Money => "有效金额",
                 ColType::Percent => "有效百分比",
                 _ => "有效数值",
@@ -203,19 +257,21 @@ fn read_value<'r>(
                     ColType::Money | ColType::Number => inline.unwrap_or(factor),
                     _ => 1.0,
                 };
-                Ok(Val::F64(v * factor))
+                Read::Value(Val::F64(v * factor))
             }
         },
         ColType::Date => match cell_date(cv) {
-            DateValue::Missing => Ok(Val::Null),
-            DateValue::Value(d) => Ok(Val::Date(frame::date_days(d))),
-            DateValue::Invalid => Err("有效日期"),
+            DateValue::Missing => Read::Value(Val::Null),
+            DateValue::Value(d) => Read::Value(Val::Date(frame::date_days(d))),
+            DateValue::YearMonth(d) => Read::YearMonth(Val::Date(frame::date_days(d))),
+            DateValue::Days(n) => Read::Days(n),
+            DateValue::Invalid => Read::Expected("有效日期"),
         },
         ColType::Year => match cv.is_empty() {
-            true => Ok(Val::Null),
-            false => period::cell_year(cv).map(Val::I32).ok_or("有效年份"),
+            true => Read::Value(Val::Null),
+            false => period::cell_year(cv).map_or(Read::Expected("有效年份"), |y| Read::Value(Val::I32(y))),
         },
-        ColType::Period => Ok(Val::Null),
+        ColType::Period => Read::Value(Val::Null),
     }
 }
 

@@ -11,7 +11,7 @@ use super::super::values::{fold_width_and_space, normalize_label};
 use super::fill::Merge;
 use super::OwnedCell;
 use crate::model::{Column, Kind};
-use crate::quality::{column_letters, SheetReport};
+use crate::quality::{a1, column_letters, Issue, Severity, SheetReport};
 
 /// What the header search found, for the data rows.
 pub struct Found {
@@ -41,7 +41,12 @@ pub struct Top<'a> {
 
 /// Finds header, kind and period from the buffered first rows; on failure
 /// records in `report` why the sheet is skipped.
-pub fn detect(top: &Top<'_>, buf: &[(u32, Vec<OwnedCell>)], report: &mut SheetReport) -> Outcome {
+pub fn detect(
+    top: &Top<'_>,
+    buf: &[(u32, Vec<OwnedCell>)],
+    report: &mut SheetReport,
+    issues: &mut Vec<Issue>,
+) -> Outcome {
     let height = buf.last().map(|(r, _)| *r as usize + 1).unwrap_or(0).min(HEADER_SEARCH_ROWS);
     if height == 0 {
         report.skipped_reason = Some("空表：没有任何内容".into());
@@ -65,8 +70,31 @@ pub fn detect(top: &Top<'_>, buf: &[(u32, Vec<OwnedCell>)], report: &mut SheetRe
     report.kind = Some(kind);
     report.header_row = Some(det.header_row + 1);
     report.ignored_columns = det.ignored.clone();
-    report.columns =
+    // Which header was taken for each canonical column, for the clerk
+    // (`本年累计完成投资（F3）`), and the column letters, for naming cells.
+    report.columns = det
+        .columns
+        .iter()
+        .map(|m| {
+            (det.defs()[m.canon].name().to_string(), format!("{}（{}）", m.header, a1(det.header_row, m.sheet_col)))
+        })
+        .collect();
+    report.column_letters =
         det.columns.iter().map(|m| (det.defs()[m.canon].name().to_string(), column_letters(m.sheet_col))).collect();
+    for p in &det.passed_over {
+        let def = &det.defs()[p.canon];
+        let Some(taken) = det.find(def.col) else { continue };
+        let msg = format!(
+            "「{}」（{}）也像“{}”列，已采用「{}」（{}）；如应采用前者，请修改表头",
+            p.header,
+            a1(det.header_row, p.sheet_col),
+            def.label,
+            taken.header,
+            a1(det.header_row, taken.sheet_col)
+        );
+        let issue = Issue::new(Severity::Warning, top.file, msg).in_sheet(top.sheet).at(det.header_row, p.sheet_col);
+        issues.push(issue.column(def.col).value(p.header.clone()));
+    }
 
     let title_cells: Vec<&str> =
         area[..det.header_row as usize].iter().flat_map(|r| r.iter().flatten().map(String::as_str)).collect();

@@ -8,19 +8,21 @@
 //! (a label in one row, nothing under it in the next) and asks for them
 //! then, in the middle of the sheet.
 
-use super::super::header::{Detection, MappedColumn};
+use super::super::header::Detection;
 use super::super::values::Cv;
+use super::OwnedCell;
 use std::collections::HashMap;
 
 /// A merged region, zero-based and inclusive: (row0, col0, row1, col1).
 pub type Merge = (u32, u32, u32, u32);
 
-/// Vertically merged label cells, filled down from their top-left cell as rows stream by.
+/// Vertically merged cells, filled down from their top-left cell as rows
+/// stream by, whatever their type (SPEC §1.2).
 pub struct VerticalFill {
     regions: Vec<Merge>,
     next: usize,
     /// (col0, col1, row0, row1, value)
-    active: Vec<(u32, u32, u32, u32, Option<String>)>,
+    active: Vec<(u32, u32, u32, u32, Option<OwnedCell>)>,
 }
 
 impl VerticalFill {
@@ -33,7 +35,7 @@ impl VerticalFill {
 
     /// Starts filling in the middle of a sheet: regions that began above
     /// `row` take their value from the label last seen at their top row.
-    pub fn resume(merges: &[Merge], first_data_row: u32, row: u32, last: &HashMap<u32, (u32, String)>) -> Self {
+    pub fn resume(merges: &[Merge], first_data_row: u32, row: u32, last: &HashMap<u32, (u32, OwnedCell)>) -> Self {
         let mut fill = VerticalFill::new(merges, first_data_row);
         fill.next = fill.regions.partition_point(|r| r.0 < row);
         fill.active = fill.regions[..fill.next]
@@ -52,7 +54,7 @@ impl VerticalFill {
         while self.next < self.regions.len() && self.regions[self.next].0 <= row {
             let (r0, c0, r1, c1) = self.regions[self.next];
             if r0 == row {
-                let value = cells.get(c0 as usize).and_then(|c| c.text()).map(|t| t.into_owned());
+                let value = cells.get(c0 as usize).filter(|c| !c.is_empty()).map(OwnedCell::from_cv);
                 self.active.push((c0, c1, r0, r1, value));
             }
             self.next += 1;
@@ -60,37 +62,42 @@ impl VerticalFill {
     }
 
     /// The value a merged region gives the cell at (row, col), below its top row.
-    pub fn get(&self, row: u32, col: u32) -> Option<&str> {
-        self.active.iter().find(|a| a.0 <= col && col <= a.1 && a.2 < row && row <= a.3).and_then(|a| a.4.as_deref())
+    pub fn get(&self, row: u32, col: u32) -> Option<Cv<'_>> {
+        self.active
+            .iter()
+            .find(|a| a.0 <= col && col <= a.1 && a.2 < row && row <= a.3)
+            .and_then(|a| a.4.as_ref())
+            .map(OwnedCell::as_cv)
     }
 }
 
-/// While merged regions are unknown: the last label of each fill-down
-/// column, to see a merged cell's shape and to resume filling from it.
+/// While merged regions are unknown: the last value of each mapped column,
+/// to see a merged cell's shape and to resume filling from it.
 #[derive(Default)]
 pub struct GapWatch {
-    /// Sheet column → (row, text) of the last label seen there.
-    pub last_labels: HashMap<u32, (u32, String)>,
+    /// Sheet column → (row, value) of the last value seen there.
+    pub last_labels: HashMap<u32, (u32, OwnedCell)>,
 }
 
 impl GapWatch {
-    /// Records this row's labels; true when a label that was filled in the
+    /// Records this row's values; true when a value that was filled in the
     /// row above is empty here, which is how a vertically merged cell looks
-    /// without its merge.
+    /// without its merge. Every mapped column is watched, not only labels:
+    /// a visit's date is merged over its problem rows too.
     pub fn sees_gap(&mut self, det: &Detection, row: u32, cells: &[Cv<'_>]) -> bool {
-        let defs = det.defs();
         let mut gap = false;
-        for m in det.columns.iter().filter(|m: &&MappedColumn| defs[m.canon].col.fills_down()) {
+        for m in det.columns.iter() {
             let cell = cells.get(m.sheet_col as usize).unwrap_or(&Cv::Empty);
-            match cell.text() {
-                Some(t) => match self.last_labels.get_mut(&m.sheet_col) {
-                    // Copy the label only when it changes.
-                    Some((r, v)) if v.as_str() == t.as_ref() => *r = row,
-                    _ => {
-                        self.last_labels.insert(m.sheet_col, (row, t.into_owned()));
-                    }
-                },
-                None => gap |= self.last_labels.get(&m.sheet_col).is_some_and(|(r, _)| *r + 1 == row),
+            if cell.is_empty() {
+                gap |= self.last_labels.get(&m.sheet_col).is_some_and(|(r, _)| *r + 1 == row);
+                continue;
+            }
+            match (self.last_labels.get_mut(&m.sheet_col), cell) {
+                // Copy a label only when it changes.
+                (Some((r, OwnedCell::Text(v))), Cv::Text(t)) if v.as_str() == *t => *r = row,
+                _ => {
+                    self.last_labels.insert(m.sheet_col, (row, OwnedCell::from_cv(cell)));
+                }
             }
         }
         gap && cells.iter().any(|c| !c.is_empty())

@@ -70,7 +70,7 @@ pub(crate) enum OwnedCell {
 }
 
 impl OwnedCell {
-    fn from_cv(cv: &Cv<'_>) -> Self {
+    pub(crate) fn from_cv(cv: &Cv<'_>) -> Self {
         match cv {
             Cv::Empty => OwnedCell::Empty,
             Cv::Num(v) => OwnedCell::Num(*v),
@@ -81,7 +81,7 @@ impl OwnedCell {
         }
     }
 
-    fn as_cv(&self) -> Cv<'_> {
+    pub(crate) fn as_cv(&self) -> Cv<'_> {
         match self {
             OwnedCell::Empty => Cv::Empty,
             OwnedCell::Num(v) => Cv::Num(*v),
@@ -235,7 +235,7 @@ impl<'a> SheetProcessor<'a> {
             merges_known: self.input.merges_known,
             used_cols: self.used_cols,
         };
-        match detect::detect(&top, &buf, &mut self.acc.report) {
+        match detect::detect(&top, &buf, &mut self.acc.report, &mut self.acc.issues) {
             detect::Outcome::Found(found) => {
                 let first = found.first_data_row;
                 self.state = State::Data(Ready::new(*found, &self.input.merges));
@@ -343,7 +343,7 @@ impl<'a> SheetProcessor<'a> {
                     is_total,
                     &mut typed,
                 ),
-                Kind::Targets => rules::target_rules(&ready.builder, &mut typed),
+                Kind::Targets => rules::target_rules(&view, &ready.builder, &mut typed),
                 _ => {}
             }
         }

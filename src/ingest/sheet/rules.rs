@@ -82,18 +82,38 @@ pub fn indicator_rules(
         let msg = format!("第{}行本年累计和增速均为空，该行未计入", view.row + 1);
         typed.reject(view.row_issue(Column::ValueYtd, msg));
     }
-    let money = typed.row_unit_factor.is_some() || (typed.row_unit.is_none() && view.det.unit_line_factor.is_some());
-    if let (Some(p), true) = (at.position(Column::Unit), money) {
-        typed.out[p] = Val::Str(Cow::Borrowed("万元"));
+    // The unit the values are in now (SPEC §1.2): money was converted to 万元;
+    // any other unit (the row's 计量单位, else the value header's bracket) is
+    // kept, so the outputs never print a bare number.
+    let header_unit = [Column::ValueYtd, Column::ValueMonth, Column::ValueYtdLy]
+        .into_iter()
+        .find_map(|c| view.det.find(c).and_then(|m| m.unit.clone()))
+        .filter(|u| u != "%");
+    let unit = match (&typed.row_unit, &header_unit) {
+        (Some(u), _) | (None, Some(u)) => {
+            if values::money_factor(u).is_some() {
+                Some(Cow::Borrowed("万元"))
+            } else {
+                Some(Cow::Owned(u.clone()))
+            }
+        }
+        (None, None) => view.det.unit_line_factor.map(|_| Cow::Borrowed("万元")),
+    };
+    if let (Some(p), Some(u)) = (at.position(Column::Unit), unit) {
+        typed.out[p] = Val::Str(u);
     }
 }
 
-/// A target's type from its unit: `growth` (%), `amount` (money, in 万元) or `count`.
-pub fn target_rules(at: &FrameBuilder, typed: &mut Typed<'_>) {
-    let unit = at.position(Column::Unit).and_then(|p| match &typed.out[p] {
-        Val::Str(s) => Some(s.to_string()),
-        _ => None,
-    });
+/// A target's type from its unit (its 单位 cell, else the bracket on the
+/// 目标值 header): `growth` (%), `amount` (money, in 万元) or `count`.
+pub fn target_rules(view: &RowView<'_, '_>, at: &FrameBuilder, typed: &mut Typed<'_>) {
+    let unit = at
+        .position(Column::Unit)
+        .and_then(|p| match &typed.out[p] {
+            Val::Str(s) => Some(s.to_string()),
+            _ => None,
+        })
+        .or_else(|| view.det.find(Column::Target).and_then(|m| m.unit.clone()));
     let target_type = match unit.as_deref() {
         Some("%") | Some("百分比") | Some("百分点") => "growth",
         Some(u) if values::money_factor(u).is_some() => "amount",

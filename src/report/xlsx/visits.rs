@@ -11,7 +11,18 @@ use crate::report::wording::fmt_period;
 use rust_xlsxwriter::{Chart, ChartAxisCrossing, ChartDataLabel, ChartLegendPosition, ChartType};
 
 pub(super) fn problem_cells(label: Cell, p: &ProblemFigures) -> Vec<Cell> {
-    vec![label, int(p.problems), int(p.resolved), int(p.in_progress), int(p.unresolvable), num(p.resolution_rate)]
+    vec![
+        label,
+        int(p.problems),
+        int(p.resolved),
+        int(p.in_progress),
+        int(p.unresolvable),
+        num(p.resolution_rate),
+        num(p.on_time_rate),
+        num(p.median_days),
+        num(p.satisfaction_rate),
+        int(p.overdue_count),
+    ]
 }
 
 pub(super) fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<Sheet, Error> {
@@ -23,6 +34,10 @@ pub(super) fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) 
         in_progress: v.in_progress,
         unresolvable: v.unresolvable,
         resolution_rate: v.resolution_rate,
+        on_time_rate: v.on_time_rate,
+        median_days: v.median_days,
+        satisfaction_rate: v.satisfaction_rate,
+        overdue_count: v.overdue_count,
     };
     let source =
         "资料来源：各单位报送的走访问题台账，statbrief 整理；同一问题出现在多期台账时以最新一期为准。".to_string();
@@ -42,6 +57,10 @@ pub(super) fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) 
             col("办理中（个）", Fmt::Count),
             col("无法解决（个）", Fmt::Count),
             col("解决率（%）", Fmt::Pct),
+            col("按时办结率（%）", Fmt::Pct),
+            col("办结天数中位数（天）", Fmt::Pct),
+            col("满意率（%）", Fmt::Pct),
+            col("逾期（个）", Fmt::Count),
         ];
         if ranked {
             columns.push(col("排名", Fmt::Count));

@@ -1,0 +1,177 @@
+//! Re-sent ledgers (SPEC §1.4): towns re-send corrected files (`…（修订）`),
+//! and several towns may send the same month separately.
+//!
+//! Rows of one kind and period from different sheets are one table. A key
+//! that stands in two sheets of the same kind and period counts once: the
+//! row of the later sheet in path order wins, and a warning names both
+//! files and cells. Different keys add up, as separate town files should.
+//! Within one sheet a repeated key is already a rejected duplicate, so here
+//! each key has at most one row per sheet.
+
+use super::frame;
+use crate::error::Error;
+use crate::model::{Column, Kind};
+use crate::quality::{DataQuality, Issue, Severity};
+use polars::prelude::*;
+
+/// Warnings named one by one per pair of sheets; the rest are counted.
+const NAMED_PER_PAIR: usize = 20;
+
+/// One part of a row's key, borrowed from the frame's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part<'a> {
+    Str(Option<&'a str>),
+    Int(Option<i32>),
+}
+
+/// The key columns of a kind, as the duplicate check within a sheet uses them.
+fn key_columns(kind: Kind, has_id: bool) -> &'static [Column] {
+    match kind {
+        Kind::Projects if has_id => &[Column::ProjectId],
+        Kind::Projects => &[Column::Name, Column::Region],
+        Kind::Indicators => &[Column::Indicator, Column::Region],
+        Kind::Visits if has_id => &[Column::VisitId, Column::Problem],
+        Kind::Visits => &[Column::VisitDate, Column::Cadre, Column::Enterprise, Column::Problem],
+        Kind::Targets => &[Column::Scope, Column::Metric],
+    }
+}
+
+enum Col {
+    Str(StringChunked),
+    Int(Int32Chunked),
+}
+
+fn column(df: &DataFrame, c: Column) -> Result<Col, Error> {
+    let s = df.column(c.name())?.as_materialized_series().clone();
+    Ok(match s.dtype() {
+        DataType::Date | DataType::Int32 => Col::Int(s.cast(&DataType::Int32)?.i32()?.clone()),
+        _ => Col::Str(s.cast(&DataType::String)?.str()?.clone()),
+    })
+}
+
+fn part(col: &Col, i: usize) -> Part<'_> {
+    match col {
+        Col::Str(ca) => Part::Str(ca.get(i)),
+        Col::Int(ca) => Part::Int(ca.get(i)),
+    }
+}
+
+/// Keeps, of every key that stands in several sheets of one period, the row
+/// of the last sheet; returns the frame without the others and a warning for
+/// each row dropped. `quality` gives the sheets' column letters for cells.
+pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<DataFrame, Error> {
+    if df.height() == 0 {
+        return Ok(df);
+    }
+    let files = column(&df, Column::SourceFile)?;
+    let sheets = column(&df, Column::Sheet)?;
+    let periods = column(&df, Column::Period)?;
+    let rows = df.column(frame::ROW)?.as_materialized_series().cast(&DataType::Int32)?.i32()?.clone();
+    let totals = match kind {
+        Kind::Indicators => Some(df.column(frame::IS_TOTAL)?.as_materialized_series().bool()?.clone()),
+        _ => None,
+    };
+    let id_col = match kind {
+        Kind::Projects => Some(column(&df, Column::ProjectId)?),
+        Kind::Visits => Some(column(&df, Column::VisitId)?),
+        _ => None,
+    };
+    let with_id: Vec<Col> = key_columns(kind, true).iter().map(|&c| column(&df, c)).collect::<Result<_, _>>()?;
+    let without_id: Vec<Col> = key_columns(kind, false).iter().map(|&c| column(&df, c)).collect::<Result<_, _>>()?;
+
+    let mut latest: PlHashMap<(Vec<Part<'_>>, Part<'_>), usize> = PlHashMap::default();
+    let mut keep = vec![true; df.height()];
+    let mut dropped: Vec<(usize, usize)> = Vec::new();
+    for i in 0..df.height() {
+        if totals.as_ref().is_some_and(|t| t.get(i) == Some(true)) {
+            continue;
+        }
+        let has_id = id_col.as_ref().is_some_and(|c| !matches!(part(c, i), Part::Str(None)));
+        let cols = if has_id { &with_id } else { &without_id };
+        let key = (cols.iter().map(|c| part(c, i)).collect::<Vec<_>>(), part(&periods, i));
+        if let Some(prev) = latest.insert(key, i) {
+            // Frames are concatenated in path order, sheets in workbook order:
+            // the row seen later is the later sheet's.
+            keep[prev] = false;
+            dropped.push((prev, i));
+        }
+    }
+    if dropped.is_empty() {
+        return Ok(df);
+    }
+    let text = |c: &Col, i: usize| match part(c, i) {
+        Part::Str(s) => s.unwrap_or_default().to_string(),
+        Part::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+    };
+    let mut per_pair: PlHashMap<(String, String, String, String), usize> = PlHashMap::default();
+    let mut issues = Vec::new();
+    for &(old, new) in &dropped {
+        let (old_file, old_sheet) = (text(&files, old), text(&sheets, old));
+        let (new_file, new_sheet) = (text(&files, new), text(&sheets, new));
+        let n = per_pair.entry((old_file.clone(), old_sheet.clone(), new_file.clone(), new_sheet.clone())).or_default();
+        *n += 1;
+        if *n > NAMED_PER_PAIR {
+            continue;
+        }
+        let shown = shown_key(kind, id_col.as_ref(), &without_id, old, &text);
+        let old_row = rows.get(old).unwrap_or(0);
+        let new_row = rows.get(new).unwrap_or(0);
+        let message = format!(
+            "{shown}在「{old_file}」（{old_sheet}第{old_row}行）和「{new_file}」（{new_sheet}第{new_row}行）中重复报送，采用后者"
+        );
+        let mut issue = Issue::new(Severity::Warning, &old_file, message).in_sheet(&old_sheet);
+        let key_col = key_columns(kind, false)[0];
+        if let Some(letters) = letters(quality, &old_file, &old_sheet, key_col) {
+            issue.cell = Some(format!("{letters}{old_row}"));
+        }
+        issue.column = Some(key_col);
+        issues.push(issue);
+    }
+    for ((old_file, old_sheet, new_file, _), n) in per_pair {
+        if n > NAMED_PER_PAIR {
+            let message = format!(
+                "「{old_file}」与「{new_file}」另有{}条{}记录重复报送，均采用后者",
+                n - NAMED_PER_PAIR,
+                kind.chinese()
+            );
+            issues.push(Issue::new(Severity::Warning, &old_file, message).in_sheet(&old_sheet));
+        }
+    }
+    for f in quality.files.iter_mut() {
+        for s in f.sheets.iter_mut() {
+            let n = dropped.iter().filter(|(old, _)| text(&files, *old) == f.path && text(&sheets, *old) == s.sheet).count();
+            s.superseded += n as u64;
+        }
+    }
+    issues.sort_by(|a, b| (&a.file, &a.sheet, &a.message).cmp(&(&b.file, &b.sheet, &b.message)));
+    quality.issues.extend(issues);
+    let mask: BooleanChunked = keep.into_iter().collect();
+    Ok(df.filter(&mask)?)
+}
+
+/// The key as a clerk reads it: `项目XM003`, `项目「甲」（白水镇）`, `指标「…」（白水镇）`.
+fn shown_key(kind: Kind, id: Option<&Col>, cols: &[Col], i: usize, text: &dyn Fn(&Col, usize) -> String) -> String {
+    if let Some(id) = id.filter(|c| !matches!(part(c, i), Part::Str(None))) {
+        return match kind {
+            Kind::Projects => format!("项目{}", text(id, i)),
+            _ => format!("走访记录{}", text(id, i)),
+        };
+    }
+    let first = cols.first().map(|c| text(c, i)).unwrap_or_default();
+    let second = cols.get(1).map(|c| text(c, i)).unwrap_or_default();
+    match kind {
+        Kind::Projects => format!("项目「{first}」（{second}）"),
+        Kind::Indicators => format!("指标「{first}」（{second}）"),
+        Kind::Targets => format!("目标「{second}」（{first}）"),
+        Kind::Visits => format!("走访记录（{}）", cols.iter().map(|c| text(c, i)).collect::<Vec<_>>().join("，")),
+    }
+}
+
+fn letters(quality: &DataQuality, file: &str, sheet: &str, column: Column) -> Option<String> {
+    quality
+        .files
+        .iter()
+        .find(|f| f.path == file)
+        .and_then(|f| f.sheets.iter().find(|s| s.sheet == sheet))
+        .and_then(|s| s.column_letters.get(column.name()).cloned())
+}
