@@ -139,7 +139,10 @@ pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<Da
     }
     for f in quality.files.iter_mut() {
         for s in f.sheets.iter_mut() {
-            let n = dropped.iter().filter(|(old, _)| text(&files, *old) == f.path && text(&sheets, *old) == s.sheet).count();
+            let n = dropped
+                .iter()
+                .filter(|(old, _)| text(&files, *old) == f.path && text(&sheets, *old) == s.sheet)
+                .count();
             s.superseded += n as u64;
         }
     }

@@ -182,10 +182,7 @@ pub(crate) fn sum_or_null(name: &str) -> Expr {
 /// (1, 2, 2, 4); a missing value (or a group that is never ranked, passed
 /// as None) has no rank.
 pub(crate) fn ranks_desc(values: &[Option<f64>]) -> Vec<Option<i64>> {
-    values
-        .iter()
-        .map(|v| v.map(|x| 1 + values.iter().flatten().filter(|&&o| o > x).count() as i64))
-        .collect()
+    values.iter().map(|v| v.map(|x| 1 + values.iter().flatten().filter(|&&o| o > x).count() as i64)).collect()
 }
 
 /// Competition rank, highest first: ties share the lower rank (1, 2, 2, 4).

@@ -6,8 +6,8 @@
 //! month, because each monthly ledger is cumulative (1—M月).
 
 use super::{
-    col_days, col_f64, col_i64, col_str, days_to_string, label_order, pct, ratio_pct, stat_issue,
-    str_ca, strs, sum_or_null, AsOf, StatIssue, Targets, UNLABELLED,
+    col_days, col_f64, col_i64, col_str, days_to_string, label_order, pct, ratio_pct, stat_issue, str_ca, strs,
+    sum_or_null, AsOf, StatIssue, Targets, UNLABELLED,
 };
 use crate::config::Config;
 use crate::error::Error;

@@ -6,10 +6,7 @@
 //! ledger; the row from the latest period wins, so a cumulative ledger and
 //! a ledger of monthly increments give the same figures.
 
-use super::{
-    col_days, col_i64, days_to_string, label_order, ratio_pct, str_ca, strs, AsOf,
-    Targets, UNLABELLED,
-};
+use super::{col_days, col_i64, days_to_string, label_order, ratio_pct, str_ca, strs, AsOf, Targets, UNLABELLED};
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Grouped, Overdue, ProblemFigures, ProblemStatus, Satisfaction, Tier, VisitsMonth, VisitsReport};
@@ -142,7 +139,9 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
                 }
                 _ => None,
             },
-            overdue_days: deadline.filter(|&dl| status != ProblemStatus::Resolved && dl < end).map(|dl| (end - dl) as i64),
+            overdue_days: deadline
+                .filter(|&dl| status != ProblemStatus::Resolved && dl < end)
+                .map(|dl| (end - dl) as i64),
             satisfied: satisfaction[j].and_then(Satisfaction::parse).map(Satisfaction::is_satisfied),
         };
         whole.add(&problem);
@@ -174,7 +173,10 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     report.median_days = total.median_days;
     report.satisfaction_rate = total.satisfaction_rate;
     report.overdue.sort_by(|a, b| {
-        b.days_overdue.cmp(&a.days_overdue).then_with(|| a.enterprise.cmp(&b.enterprise)).then_with(|| a.problem.cmp(&b.problem))
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then_with(|| a.enterprise.cmp(&b.enterprise))
+            .then_with(|| a.problem.cmp(&b.problem))
     });
     report.overdue_count = report.overdue.len() as i64;
     report.resolution_target = targets.find(None, |m| m.contains("问题解决率")).map(|t| t.0);

@@ -770,7 +770,8 @@ fn gbk_and_utf8_csv_read_the_same() {
 
     // Header on line 3; data on lines 4..=6.
     let mut all = Vec::new();
-    for (d, file, stem) in [(&gbk, "a_gbk.csv", "a_gbk"), (&bom, "b_bom.csv", "b_bom"), (&utf8, "c_utf8.csv", "c_utf8")] {
+    for (d, file, stem) in [(&gbk, "a_gbk.csv", "a_gbk"), (&bom, "b_bom.csv", "b_bom"), (&utf8, "c_utf8.csv", "c_utf8")]
+    {
         let ing = run(d.path());
         let r = sheet(&ing, file, stem);
         assert_eq!(r.kind, Some(Kind::Projects), "{file}: {r:?}");

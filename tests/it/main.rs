@@ -10,6 +10,7 @@ mod corpus;
 mod docs;
 mod html_article;
 mod ingest_rules;
+mod real_ledgers;
 mod sample_data;
 mod stats_definitions;
 mod xlsx;
