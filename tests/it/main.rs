@@ -9,5 +9,6 @@ mod docs;
 mod html_article;
 mod ingest_rules;
 mod sample_data;
+mod serve;
 mod stats_definitions;
 mod xlsx;
