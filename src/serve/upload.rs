@@ -13,7 +13,7 @@
 use crate::serve::batches::{Batch, BatchMeta, Skipped, Stored};
 use crate::serve::{jobs, pages, security, zipped, AppState};
 use axum::body::Bytes;
-use axum::extract::multipart::MultipartRejection;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -156,7 +156,7 @@ async fn read_parts(state: &AppState, mut multipart: Multipart) -> Result<Vec<(S
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(part_error(state, e.status())),
+            Err(e) => return Err(part_error(state, &e)),
         };
         let Some(name) = field.file_name().map(str::to_string) else { continue };
         if name.is_empty() {
@@ -164,14 +164,32 @@ async fn read_parts(state: &AppState, mut multipart: Multipart) -> Result<Vec<(S
         }
         match field.bytes().await {
             Ok(b) => files.push((name, b)),
-            Err(e) => return Err(part_error(state, e.status())),
+            Err(e) => return Err(part_error(state, &e)),
         }
     }
     Ok(files)
 }
 
-fn part_error(state: &AppState, status: StatusCode) -> Response {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+/// Whether a multipart error is the body limit: axum says so itself for its
+/// own limit, but the tower-http limit (for bodies without a length) arrives
+/// wrapped, so the error chain is looked through for its message.
+fn over_limit(e: &MultipartError) -> bool {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return true;
+    }
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = source {
+        if err.to_string().contains("length limit exceeded") {
+            return true;
+        }
+        source = err.source();
+    }
+    eprintln!("DEBUG multipart error: {e:?} / {}", e.body_text());
+    false
+}
+
+fn part_error(state: &AppState, e: &MultipartError) -> Response {
+    if over_limit(e) {
         return security::too_large(state);
     }
     pages::error_page(state, StatusCode::BAD_REQUEST, "上传中断", "上传的数据不完整，请重新上传。", true)
