@@ -54,15 +54,16 @@ function filesBelow(dir) {
     await Promise.all([page.waitForURL(/severity=error/), page.selectOption('select[name=severity]', 'error')]);
     issues = await page.textContent('#issue-table');
     if (issues.includes('警告')) fail('the severity filter let a warning through');
-    await page.locator('#issues').scrollIntoViewIfNeeded();
-    await page.evaluate(() => window.scrollTo(0, document.querySelector('#issues').offsetTop - 280));
+    await page.setViewportSize({ width: 1280, height: 1250 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(shots, 'serve-check.png') });
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     // Step 3: run 2025H1, wait for the figures, download briefing.xlsx.
     await page.click('#to-run');
     await page.selectOption('#period', '2025H1');
     await page.click('#run-button');
-    await page.waitForSelector('#kpis', { timeout: 300000 });
+    await page.waitForSelector('#kpis', { timeout: 120000 });
     const kpis = await page.textContent('#kpis');
     if (!kpis.includes('53.0%')) fail('the KPI cards lack the completion rate 53.0%: ' + kpis);
     const [download] = await Promise.all([
@@ -76,6 +77,9 @@ function filesBelow(dir) {
     console.log(`run page: ${kpis.replace(/\s+/g, ' ').trim().slice(0, 120)} …`);
     console.log(`briefing.xlsx: ${bytes.length} bytes, a zip with xl/workbook.xml`);
     await page.click('#copy-article');
+    if ((await page.textContent('#copy-status')) !== '已复制') fail('the copy button did not report 已复制');
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(shots, 'serve-run.png') });
 
     // Nothing left the server.
@@ -86,6 +90,9 @@ function filesBelow(dir) {
     console.log('PASS');
   } catch (e) {
     if (!process.exitCode) { console.error(e); process.exitCode = 1; }
+    await page.screenshot({ path: path.join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+    console.error('page at failure: ' + page.url());
+    console.error(((await page.textContent('main').catch(() => '')) || '').replace(/\s+/g, ' ').slice(0, 1500));
   } finally {
     await browser.close();
   }

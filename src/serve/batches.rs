@@ -109,7 +109,8 @@ impl Batch {
             let dir = batches_dir(data).join(&id);
             match std::fs::create_dir(&dir) {
                 Ok(()) => {
-                    std::fs::create_dir(dir.join("input")).map_err(|e| Error::Output(format!("无法建立批次文件夹：{e}")))?;
+                    std::fs::create_dir(dir.join("input"))
+                        .map_err(|e| Error::Output(format!("无法建立批次文件夹：{e}")))?;
                     let batch = Batch { id: id.clone(), dir };
                     let created = now.format("%Y-%m-%d %H:%M").to_string();
                     batch.save_meta(&BatchMeta { id, created, ..Default::default() })?;

@@ -85,6 +85,12 @@ pub async fn tidy_zip(State(state): State<AppState>, Path(id): Path<String>) -> 
     let zipped = tokio::task::spawn_blocking(move || zip_tidy(&batch.out().join("data"))).await.ok().flatten();
     match zipped {
         Some(bytes) => security::attachment(TIDY_ZIP, "application/zip", bytes),
-        None => pages::error_page(&state, StatusCode::NOT_FOUND, "还没有整理后的数据", "请先在“生成简报”一步运行一次。", true),
+        None => pages::error_page(
+            &state,
+            StatusCode::NOT_FOUND,
+            "还没有整理后的数据",
+            "请先在“生成简报”一步运行一次。",
+            true,
+        ),
     }
 }

@@ -59,7 +59,11 @@ pub fn kpis(m: &Value) -> Vec<Kpi> {
         let growth = ind.get("growth").and_then(Value::as_f64).map(fmt_growth).unwrap_or_else(|| NONE.into());
         out.push(kpi(name, growth, "同比".into()));
     }
-    out.push(kpi("走访问题", count(v("problems"), " 个"), format!("已解决 {}，解决率 {}", count(v("resolved"), " 个"), percent(v("resolution_rate")))));
+    out.push(kpi(
+        "走访问题",
+        count(v("problems"), " 个"),
+        format!("已解决 {}，解决率 {}", count(v("resolved"), " 个"), percent(v("resolution_rate"))),
+    ));
     out.push(kpi("逾期未办结", count(v("overdue_count"), " 个"), String::new()));
     let rejected: u64 = m
         .pointer("/data_quality/files")

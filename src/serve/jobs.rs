@@ -77,7 +77,10 @@ pub async fn start_run(State(state): State<AppState>, Path(id): Path<String>, Fo
         let p = period.clone();
         let started = Instant::now();
         let joined = tokio::task::spawn_blocking(move || run_batch(&b, &p)).await;
-        let mut record = joined.unwrap_or_else(|_| RunRecord { error: Some("运行时出现内部错误，请重试。".into()), ..Default::default() });
+        let mut record = joined
+            .unwrap_or_else(|_| RunRecord {
+                error: Some("运行时出现内部错误，请重试。".into()), ..Default::default()
+            });
         record.period = period;
         record.seconds = started.elapsed().as_secs_f64();
         record.finished = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
@@ -99,10 +102,13 @@ fn run_batch(batch: &Batch, period: &str) -> RunRecord {
     };
     match app::run(&opts) {
         Ok(_) => {
-            let metrics = std::fs::read(batch.out().join("metrics.json")).ok().and_then(|b| serde_json::from_slice(&b).ok());
+            let metrics =
+                std::fs::read(batch.out().join("metrics.json")).ok().and_then(|b| serde_json::from_slice(&b).ok());
             match metrics {
                 Some(m) => RunRecord { as_of: figures::as_of_words(&m), kpis: figures::kpis(&m), ..Default::default() },
-                None => RunRecord { error: Some("运行结束，但没有找到 metrics.json".into()), ..Default::default() },
+                None => RunRecord {
+                    error: Some("运行结束，但没有找到 metrics.json".into()), ..Default::default()
+                },
             }
         }
         Err(e) => RunRecord { error: Some(e.to_string()), ..Default::default() },

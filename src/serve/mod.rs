@@ -92,7 +92,8 @@ pub type AppState = Arc<Inner>;
 pub fn router(settings: Settings) -> Router {
     let limit = settings.body_limit;
     let base = settings.base();
-    let state: AppState = Arc::new(Inner { templates: pages::environment(), running: Mutex::new(HashMap::new()), settings });
+    let state: AppState =
+        Arc::new(Inner { templates: pages::environment(), running: Mutex::new(HashMap::new()), settings });
     let at = |p: &str| format!("{base}{p}");
     let mut app = Router::new()
         .route(&at("/"), get(pages::home))
@@ -139,9 +140,9 @@ pub fn default_data_dir() -> PathBuf {
 /// a free port.
 pub async fn bind(port: u16) -> Result<tokio::net::TcpListener, Error> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| Error::Input(format!("无法在 127.0.0.1:{port} 上启动网页服务（端口可能已被占用，可用 --port 换一个）：{e}")))
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        Error::Input(format!("无法在 127.0.0.1:{port} 上启动网页服务（端口可能已被占用，可用 --port 换一个）：{e}"))
+    })
 }
 
 /// `statbrief serve`: runs until Ctrl-C.

@@ -185,12 +185,22 @@ fn issue_rows(q: &DataQuality, filter: &IssueFilter) -> (Vec<serde_json::Value>,
 }
 
 /// `GET /batch/{id}`: step 2, what is wrong in the ledgers.
-pub async fn check(State(state): State<AppState>, Path(id): Path<String>, Query(filter): Query<IssueFilter>) -> Response {
+pub async fn check(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(filter): Query<IssueFilter>,
+) -> Response {
     let Some(batch) = Batch::open(&state.settings.data_dir, &id) else { return not_found(State(state)).await };
     let b = batch.clone();
     let loaded = tokio::task::spawn_blocking(move || (b.meta(), b.quality(), files_in(&b.returns()))).await;
     let Ok((meta, Some(q), returns)) = loaded else {
-        return error_page(&state, StatusCode::NOT_FOUND, "还没有检查结果", "这一批台账没有检查结果，请重新上传。", true);
+        return error_page(
+            &state,
+            StatusCode::NOT_FOUND,
+            "还没有检查结果",
+            "这一批台账没有检查结果，请重新上传。",
+            true,
+        );
     };
     let (issues, matched) = issue_rows(&q, &filter);
     let files: Vec<&str> = q.files.iter().map(|f| f.path.as_str()).collect();
@@ -241,6 +251,10 @@ pub async fn run_page(State(state): State<AppState>, Path(id): Path<String>) -> 
     let Ok((quality, last, outputs, article, tidy)) = loaded else { return not_found(State(state)).await };
     let periods: Vec<PeriodOption> = quality.as_ref().map(figures::period_options).unwrap_or_default();
     let succeeded = last.as_ref().is_some_and(|r| r.error.is_none());
+    // The briefing first, in the order an office uses them; other files after.
+    let order = ["briefing.xlsx", "briefing.docx", "briefing.html", "article.md", "metrics.json"];
+    let mut outputs = outputs;
+    outputs.sort_by_key(|(n, _)| (order.iter().position(|o| o == n).unwrap_or(order.len()), n.clone()));
     let outputs: Vec<_> = if succeeded {
         outputs.into_iter().map(|(n, len)| json!({ "href": security::percent_encode(&n), "what": describe(&n), "size": human_size(len), "name": n })).collect()
     } else {

@@ -13,7 +13,7 @@
 //!
 //! Every response, refusals included, carries a strict Content-Security-Policy
 //! (nothing but our own scripts and styles, no external request of any kind),
-//! `X-Content-Type-Options: nosniff`, no referrer and no caching.
+//! `X-Content-Type-Options: nosniff`, no referrer to other sites and no caching.
 
 use crate::error::Error;
 use crate::serve::AppState;
@@ -76,15 +76,26 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let settings = &state.settings;
     let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     if !host_allowed(&host, settings.port) {
-        return refuse(&state, StatusCode::FORBIDDEN, "访问被拒绝", "只接受从本机地址（127.0.0.1 或 localhost）打开的页面。");
+        return refuse(
+            &state,
+            StatusCode::FORBIDDEN,
+            "访问被拒绝",
+            "只接受从本机地址（127.0.0.1 或 localhost）打开的页面。",
+        );
     }
     if !token_ok(req.uri().path(), &settings.token) {
-        return refuse(&state, StatusCode::NOT_FOUND, "地址不完整", "请使用 statbrief serve 启动时显示的完整地址（含访问口令）打开本页。");
+        return refuse(
+            &state,
+            StatusCode::NOT_FOUND,
+            "地址不完整",
+            "请使用 statbrief serve 启动时显示的完整地址（含访问口令）打开本页。",
+        );
     }
     if req.method() != Method::GET && req.method() != Method::HEAD && !same_origin(req.headers(), &host) {
         return refuse(&state, StatusCode::FORBIDDEN, "请求来源不明", "只接受从本页面提交的操作；请回到首页重新操作。");
     }
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > settings.body_limit as u64 + 64 * 1024) {
         return too_large(&state);
     }
@@ -105,11 +116,17 @@ fn refuse(state: &AppState, status: StatusCode, title: &str, message: &str) -> R
 
 /// The security headers of every response, one tower-http layer each.
 pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
-    let set = |name: HeaderName, value: &'static str| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let set = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
     vec![
         set(header::CONTENT_SECURITY_POLICY, CSP),
         set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        set(header::REFERRER_POLICY, "no-referrer"),
+        // Not `no-referrer`: with it Chromium sends `Origin: null` on form
+        // posts, and the same-origin check could not tell them from a
+        // foreign page's. The page never links elsewhere, so the token in
+        // a same-origin referrer goes nowhere.
+        set(header::REFERRER_POLICY, "same-origin"),
         set(header::X_FRAME_OPTIONS, "DENY"),
         set(header::CACHE_CONTROL, "no-store"),
         set(HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
@@ -122,9 +139,11 @@ pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
 /// RFC 5987's attr-char set is ten lines and no crate of ours exports it.
 pub fn content_disposition(name: &str) -> HeaderValue {
     let encoded = percent_encode(name);
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let value = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment")) // ok: only ASCII is written
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+    // ok: only ASCII is written
 }
 
 /// RFC 5987 percent-encoding (UTF-8 bytes outside attr-char as `%XX`); also
@@ -144,7 +163,10 @@ pub fn percent_encode(name: &str) -> String {
 /// A file download response.
 pub fn attachment(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type)), (header::CONTENT_DISPOSITION, content_disposition(name))],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, content_disposition(name)),
+        ],
         bytes,
     )
         .into_response()

@@ -54,7 +54,10 @@ pub fn classify(client: &str) -> Kind {
     } else if crate::ingest::EXTENSIONS.contains(&ext) {
         Kind::Ledger
     } else {
-        Kind::Refused(format!("不是台账文件（只接收 {}、zip 压缩包和 {CONFIG_NAME}）", crate::ingest::EXTENSIONS.join("/")))
+        Kind::Refused(format!(
+            "不是台账文件（只接收 {}、zip 压缩包和 {CONFIG_NAME}）",
+            crate::ingest::EXTENSIONS.join("/")
+        ))
     }
 }
 
@@ -127,7 +130,9 @@ pub fn store(batch: &Batch, files: Vec<(String, Bytes)>, unzip_limit: u64) -> Re
                     };
                     match name {
                         Some(name) => keep(batch, &mut meta, &mut taken, shown, name, &entry.bytes)?,
-                        None => meta.skipped.push(Skipped { original: shown, reason: "重复或文件名不可用".into() }),
+                        None => {
+                            meta.skipped.push(Skipped { original: shown, reason: "重复或文件名不可用".into() })
+                        }
                     }
                 }
             }
@@ -136,13 +141,25 @@ pub fn store(batch: &Batch, files: Vec<(String, Bytes)>, unzip_limit: u64) -> Re
     if meta.stored.iter().all(|s| s.name == CONFIG_NAME) {
         return Err(refusal("没有收到可以读取的台账文件（xlsx/xlsm/xls/xlsb/ods/csv，或装有它们的 zip 压缩包）。"));
     }
-    batch.save_meta(&meta).map_err(|e| Refusal { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() })?;
+    batch
+        .save_meta(&meta)
+        .map_err(|e| Refusal { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() })?;
     Ok(meta)
 }
 
-fn keep(batch: &Batch, meta: &mut BatchMeta, taken: &mut HashSet<String>, original: String, name: String, bytes: &[u8]) -> Result<(), Refusal> {
+fn keep(
+    batch: &Batch,
+    meta: &mut BatchMeta,
+    taken: &mut HashSet<String>,
+    original: String,
+    name: String,
+    bytes: &[u8],
+) -> Result<(), Refusal> {
     let path = batch.input().join(&name);
-    std::fs::write(&path, bytes).map_err(|e| Refusal { status: StatusCode::INTERNAL_SERVER_ERROR, message: format!("无法保存「{name}」：{e}") })?;
+    std::fs::write(&path, bytes).map_err(|e| Refusal {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: format!("无法保存「{name}」：{e}"),
+    })?;
     taken.insert(name.to_lowercase());
     meta.stored.push(Stored { name, original, bytes: bytes.len() as u64 });
     Ok(())
@@ -184,7 +201,6 @@ fn over_limit(e: &MultipartError) -> bool {
         }
         source = err.source();
     }
-    eprintln!("DEBUG multipart error: {e:?} / {}", e.body_text());
     false
 }
 
@@ -206,12 +222,19 @@ pub async fn upload(State(state): State<AppState>, multipart: Result<Multipart, 
         Err(resp) => return resp,
     };
     if files.is_empty() {
-        return pages::error_page(&state, StatusCode::BAD_REQUEST, "没有文件", "没有收到任何文件，请先选择或拖入台账。", true);
+        return pages::error_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "没有文件",
+            "没有收到任何文件，请先选择或拖入台账。",
+            true,
+        );
     }
     let data = state.settings.data_dir.clone();
     let unzip_limit = state.settings.unzip_limit;
     let made = tokio::task::spawn_blocking(move || -> Result<Batch, Refusal> {
-        let batch = Batch::create(&data).map_err(|e| Refusal { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() })?;
+        let batch = Batch::create(&data)
+            .map_err(|e| Refusal { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string() })?;
         match store(&batch, files, unzip_limit) {
             Ok(_) => {
                 jobs::check_batch(&batch);
@@ -230,6 +253,8 @@ pub async fn upload(State(state): State<AppState>, multipart: Result<Multipart, 
             (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
         }
         Ok(Err(r)) => pages::error_page(&state, r.status, "上传未被接收", &r.message, true),
-        Err(_) => pages::error_page(&state, StatusCode::INTERNAL_SERVER_ERROR, "上传失败", "保存文件时出错，请重试。", true),
+        Err(_) => {
+            pages::error_page(&state, StatusCode::INTERNAL_SERVER_ERROR, "上传失败", "保存文件时出错，请重试。", true)
+        }
     }
 }

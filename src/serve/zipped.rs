@@ -51,7 +51,8 @@ pub fn escapes(name: &str) -> bool {
 /// Takes out the entries `wanted` accepts (by name), within `limit`
 /// uncompressed bytes in all. `label` names the archive in messages.
 pub fn extract(label: &str, bytes: &[u8], limit: u64, wanted: impl Fn(&str) -> bool) -> Result<Extracted, String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| format!("「{label}」不是有效的 zip 压缩包，无法解压"))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| format!("「{label}」不是有效的 zip 压缩包，无法解压"))?;
     if archive.len() > MAX_ENTRIES {
         return Err(format!("「{label}」中有 {} 个条目，超过上限 {MAX_ENTRIES} 个", archive.len()));
     }

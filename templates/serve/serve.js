@@ -22,20 +22,36 @@
     var sizeText = function (n) {
       return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.ceil(n / 1024) + ' KB';
     };
+    // The same rule as the server's (upload.rs): ledgers, zips, statbrief.toml.
+    var taken = function (p) {
+      var name = p.split(/[\\/]/).pop().toLowerCase();
+      return name === 'statbrief.toml' || (name.indexOf('~$') !== 0 && /\.(xlsx|xlsm|xls|xlsb|ods|csv|zip)$/.test(name));
+    };
     var refresh = function () {
       list.textContent = '';
       var total = 0;
+      var ignored = 0;
       chosen.forEach(function (c, i) {
         total += c.file.size;
-        if (i < 200) {
+        var ok = taken(c.path);
+        if (!ok) { ignored++; }
+        if (i < 300) {
           var li = document.createElement('li');
-          li.textContent = c.path;
+          li.textContent = c.path + (ok ? '' : '（不是台账，不会接收）');
+          if (!ok) { li.className = 'ignored'; }
           list.appendChild(li);
         }
       });
       summary.hidden = chosen.length === 0;
-      summary.textContent = '已选择 ' + chosen.length + ' 个文件，共 ' + sizeText(total);
+      byId('chosen-clear-line').hidden = chosen.length === 0;
+      summary.textContent = '已选择 ' + chosen.length + ' 个文件，共 ' + sizeText(total) +
+        (ignored ? '（其中 ' + ignored + ' 个不是台账，不会接收）' : '');
     };
+    byId('chosen-clear').addEventListener('click', function () {
+      chosen = [];
+      showError('');
+      refresh();
+    });
     var add = function (file, path) {
       chosen.push({ file: file, path: path || file.webkitRelativePath || file.name });
     };

@@ -58,7 +58,8 @@ fn multipart(files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
     let boundary = "----statbriefTestBoundary7MA4YWxkTrZu0gW".to_string();
     let mut body = Vec::new();
     for (name, bytes) in files {
-        write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n").unwrap();
+        write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n")
+            .unwrap();
         body.extend_from_slice(b"Content-Type: application/octet-stream\r\n\r\n");
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
@@ -270,7 +271,14 @@ async fn upload_check_run_and_download_the_sample_data() {
 async fn the_returns_folder_is_listed_and_served() {
     let data = tempfile::tempdir().unwrap();
     let app = app(data.path());
-    let id = upload_ok(&app, &[("2025年6月重点项目台账.xlsx".into(), std::fs::read(format!("{SAMPLE}/重点项目/2025年6月重点项目台账.xlsx")).unwrap())]).await;
+    let id = upload_ok(
+        &app,
+        &[(
+            "2025年6月重点项目台账.xlsx".into(),
+            std::fs::read(format!("{SAMPLE}/重点项目/2025年6月重点项目台账.xlsx")).unwrap(),
+        )],
+    )
+    .await;
     let page = send(&app, get(&format!("/batch/{id}"))).await.text();
     assert!(page.contains("本批次没有生成退回清单"));
     // What `check --returns` writes lands here; the page lists and serves it.
@@ -333,7 +341,9 @@ async fn the_host_header_is_allow_listed() {
         assert_eq!(send(&app, req).await.status, StatusCode::OK, "{host}");
     }
     // DNS rebinding arrives with the attacker's name; other ports, no Host.
-    for host in ["evil.example:8080", "127.0.0.1.evil.example:8080", "localhost:9090", "127.0.0.1", "192.168.1.5:8080", ""] {
+    for host in
+        ["evil.example:8080", "127.0.0.1.evil.example:8080", "localhost:9090", "127.0.0.1", "192.168.1.5:8080", ""]
+    {
         let req = Request::get(format!("/{TOKEN}/")).header(header::HOST, host).body(Body::empty()).unwrap();
         let r = send(&app, req).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{host}");
@@ -394,7 +404,7 @@ async fn every_response_carries_csp_and_nosniff() {
         let csp = r.headers.get(header::CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_string());
         assert_eq!(csp.as_deref(), Some(security::CSP), "{path}");
         assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
-        assert_eq!(r.headers[header::REFERRER_POLICY], "no-referrer", "{path}");
+        assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin", "{path}");
     }
     // The policy allows nothing from elsewhere and no inline script.
     assert!(security::CSP.starts_with("default-src 'none'"));
@@ -454,12 +464,18 @@ async fn not_a_workbook_is_refused_or_reported() {
     let data = tempfile::tempdir().unwrap();
     let app = app(data.path());
     // Nothing acceptable: refused as a whole, no batch left behind.
-    let r = send(&app, upload_request(&[("notes.txt".into(), b"hello".to_vec()), ("photo.png".into(), vec![0x89, b'P'])])).await;
+    let r =
+        send(&app, upload_request(&[("notes.txt".into(), b"hello".to_vec()), ("photo.png".into(), vec![0x89, b'P'])]))
+            .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.text().contains("没有收到可以读取的台账文件"));
     assert!(batch_dirs(data.path()).is_empty());
     // A text file named .xlsx is kept and the check says it cannot be opened.
-    let id = upload_ok(&app, &[("假的.xlsx".into(), b"this is not a workbook".to_vec()), ("说明.docx".into(), b"x".to_vec())]).await;
+    let id = upload_ok(
+        &app,
+        &[("假的.xlsx".into(), b"this is not a workbook".to_vec()), ("说明.docx".into(), b"x".to_vec())],
+    )
+    .await;
     let page = send(&app, get(&format!("/batch/{id}"))).await.text();
     assert!(page.contains("假的.xlsx"));
     assert!(page.contains("无法打开"), "{page}");
@@ -563,7 +579,14 @@ async fn zip_bombs_are_refused_by_their_declared_sizes() {
 async fn urls_cannot_name_other_folders() {
     let data = tempfile::tempdir().unwrap();
     let app = app(data.path());
-    let id = upload_ok(&app, &[("2025年6月重点项目台账.xlsx".into(), std::fs::read(format!("{SAMPLE}/重点项目/2025年6月重点项目台账.xlsx")).unwrap())]).await;
+    let id = upload_ok(
+        &app,
+        &[(
+            "2025年6月重点项目台账.xlsx".into(),
+            std::fs::read(format!("{SAMPLE}/重点项目/2025年6月重点项目台账.xlsx")).unwrap(),
+        )],
+    )
+    .await;
     // Files that exist in the batch but outside out/, and outside the data folder.
     for path in [
         format!("/batch/{id}/out/..%2Fbatch.json"),
@@ -615,7 +638,12 @@ fn host_and_origin_rules() {
 #[test]
 fn the_periods_offered_are_the_months_found() {
     use statbrief::quality::{DataQuality, FileReport, Kind, SheetReport};
-    let sheet = |kind, period: &str| SheetReport { sheet: "s".into(), kind: Some(kind), period: Some(period.into()), ..Default::default() };
+    let sheet = |kind, period: &str| SheetReport {
+        sheet: "s".into(),
+        kind: Some(kind),
+        period: Some(period.into()),
+        ..Default::default()
+    };
     let q = DataQuality {
         files: vec![FileReport {
             path: "x.xlsx".into(),
