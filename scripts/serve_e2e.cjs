@@ -34,6 +34,15 @@ function filesBelow(dir) {
   try {
     // Step 1: choose the sample_data folder (every file below it).
     await page.goto(url);
+    // The drop zone takes a (synthetic) dropped file; then start again.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], '拖入测试.xlsx'));
+      document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const dropped = await page.textContent('#chosen');
+    if (!dropped.includes('拖入测试.xlsx')) fail('the drop zone did not take a dropped file');
+    await page.click('#chosen-clear');
     await page.setInputFiles('#pick-files', filesBelow(sample));
     const summary = await page.textContent('#chosen-summary');
     if (!/已选择 \d+ 个文件/.test(summary)) fail('the chosen files are not listed: ' + summary);
@@ -81,6 +90,14 @@ function filesBelow(dir) {
     await page.setViewportSize({ width: 1280, height: 1100 });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(shots, 'serve-run.png') });
+
+    // History: the batch is listed with its period and figures, and reopens.
+    await page.click('nav.steps a[href$="/"]');
+    const history = await page.textContent('table.history');
+    if (!history.includes('2025年1—6月') || !history.includes('39.10亿元')) fail('the history lacks the run: ' + history);
+    await Promise.all([page.waitForURL(/\/batch\/[0-9a-f-]+$/), page.click('table.history a >> nth=0')]);
+    if (!(await page.textContent('#issue-table')).includes('J31')) fail('the reopened batch lost its issues');
+    console.log('history: the batch is listed with 2025年1—6月 and reopens');
 
     // Nothing left the server.
     const outside = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:'));

@@ -671,3 +671,44 @@ fn the_periods_offered_are_the_months_found() {
     ];
     assert_eq!(got, want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
 }
+
+/// One raw HTTP/1.1 GET to the running binary; the status code.
+fn raw_get(port: u16, path: &str, host: &str) -> u16 {
+    use std::io::BufRead;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(s).read_line(&mut line).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_binary_prints_its_address_and_answers_only_with_the_token() {
+    use std::io::BufRead;
+    let data = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_statbrief"))
+        .args(["serve", "--port", "0", "--no-open", "--data"])
+        .arg(data.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let url = first.split_whitespace().find_map(|w| w.split_once("http://")).map(|(_, u)| u.to_string());
+    let result = std::panic::catch_unwind(|| {
+        let url = url.expect("the address is printed");
+        let (addr, path) = url.split_once('/').unwrap();
+        let (ip, port) = addr.split_once(':').unwrap();
+        assert_eq!(ip, "127.0.0.1");
+        let port: u16 = port.parse().unwrap();
+        let token = path.trim_end_matches('/');
+        assert_eq!(token.len(), 32);
+        assert_eq!(raw_get(port, &format!("/{token}/"), addr), 200);
+        assert_eq!(raw_get(port, "/", addr), 404);
+        assert_eq!(raw_get(port, &format!("/{token}/"), &format!("attacker.example:{port}")), 403);
+        assert!(data.path().join("batches").is_dir());
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    result.unwrap();
+}
