@@ -9,6 +9,7 @@ use crate::quality::{DataQuality, Issue, Severity};
 use crate::serve::batches::{Batch, RunRecord};
 use crate::serve::{figures, pages, AppState, Running};
 use crate::stats::AsOf;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -56,7 +57,20 @@ pub struct RunForm {
 
 /// `POST /batch/{id}/run`: starts a run and goes to the run page, which
 /// shows progress until the run is done.
-pub async fn start_run(State(state): State<AppState>, Path(id): Path<String>, Form(form): Form<RunForm>) -> Response {
+pub async fn start_run(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<RunForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return pages::error_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "没有选择统计期",
+            "请在页面上选择统计期后再生成。",
+            true,
+        );
+    };
     let Some(batch) = Batch::open(&state.settings.data_dir, &id) else { return pages::not_found(State(state)).await };
     let period = form.period.trim().to_string();
     if let Err(e) = AsOf::parse(&period) {

@@ -8,6 +8,7 @@ use crate::quality::{DataQuality, Severity};
 use crate::serve::batches::{self, files_in, Batch};
 use crate::serve::figures::{self, PeriodOption};
 use crate::serve::{security, AppState};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -34,7 +35,8 @@ pub fn environment() -> Environment<'static> {
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     for (name, source) in TEMPLATES {
-        // ok: the templates are compiled in and covered by every handler test.
+        // The templates are compiled in, so an error here is a programming
+        // error that every handler test would show; the server still starts.
         if let Err(e) = env.add_template(name, source) {
             eprintln!("statbrief: 网页模板 {name} 有误：{e}");
         }
@@ -188,8 +190,10 @@ fn issue_rows(q: &DataQuality, filter: &IssueFilter) -> (Vec<serde_json::Value>,
 pub async fn check(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(filter): Query<IssueFilter>,
+    filter: Result<Query<IssueFilter>, QueryRejection>,
 ) -> Response {
+    // A filter that cannot be read (a hand-edited URL) shows everything.
+    let filter = filter.map(|Query(f)| f).unwrap_or_default();
     let Some(batch) = Batch::open(&state.settings.data_dir, &id) else { return not_found(State(state)).await };
     let b = batch.clone();
     let loaded = tokio::task::spawn_blocking(move || (b.meta(), b.quality(), files_in(&b.returns()))).await;

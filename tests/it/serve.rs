@@ -202,6 +202,8 @@ async fn upload_check_run_and_download_the_sample_data() {
     let file = "2025年6月重点项目台账.xlsx";
     let q = security::percent_encode(file);
     let one = send(&app, get(&format!("/batch/{id}?file={q}&severity=error"))).await.text();
+    // A filter that cannot be read shows everything rather than an error.
+    assert_eq!(send(&app, get(&format!("/batch/{id}?file=%FF"))).await.status, StatusCode::OK);
     let table = &one[one.find("id=\"issue-table\"").unwrap()..];
     assert!(table.contains("上半年!J31"));
     assert!(!table.contains("3月!J21"), "another file's issue is shown");
@@ -211,6 +213,19 @@ async fn upload_check_run_and_download_the_sample_data() {
     let run_page = send(&app, get(&format!("/batch/{id}/run"))).await.text();
     assert!(run_page.contains("value=\"2025H1\""), "2025H1 is not offered");
     assert!(run_page.contains("2025年1—6月（上半年）"));
+    // No period, or one that is not a period: a Chinese message, no run.
+    for (body, message) in [("x=1", "没有选择统计期"), ("period=2025H3", "无法识别")] {
+        let bad = Request::post(format!("/{TOKEN}/batch/{id}/run"))
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let r = send(&app, bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(r.text().contains(message), "{body}");
+    }
+    assert!(!data.path().join("batches").join(&id).join("run.json").exists());
     let post = Request::post(format!("/{TOKEN}/batch/{id}/run"))
         .header(header::HOST, HOST)
         .header(header::ORIGIN, ORIGIN)
