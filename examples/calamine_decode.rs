@@ -24,7 +24,10 @@ fn main() {
         .map(|p| {
             let Ok(mut book) = open_workbook_auto(p) else { return 0 };
             let names = book.sheet_names();
-            names.iter().map(|n| book.worksheet_range(n).map(|r| r.get_size().0 * r.get_size().1).unwrap_or(0)).sum::<usize>()
+            names
+                .iter()
+                .map(|n| book.worksheet_range(n).map(|r| r.get_size().0 * r.get_size().1).unwrap_or(0))
+                .sum::<usize>()
         })
         .sum();
     println!("{} files, {} cells", files.len(), cells);

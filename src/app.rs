@@ -4,10 +4,10 @@
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::model::Report;
-use crate::stats::{self, AsOf};
 use crate::ingest::{self, Ingested};
+use crate::model::Report;
 use crate::report;
+use crate::stats::{self, AsOf};
 use std::path::PathBuf;
 
 pub struct CheckOptions {
@@ -41,10 +41,16 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, Error> {
 
 fn outcome(stdout: String, ingested: &Ingested, strict: bool) -> Outcome {
     if ingested.quality.files.is_empty() {
-        return Outcome { stdout, stderr: Some("输入文件夹中没有 xlsx/xlsm/xls/xlsb/ods/csv 文件".into()), exit_code: 2 };
+        return Outcome {
+            stdout,
+            stderr: Some("输入文件夹中没有 xlsx/xlsm/xls/xlsb/ods/csv 文件".into()),
+            exit_code: 2,
+        };
     }
     if !ingested.has_ledger() {
-        return Outcome { stdout, stderr: Some("没有找到可用的台账工作表（见上表各文件的原因）".into()), exit_code: 2 };
+        return Outcome {
+            stdout, stderr: Some("没有找到可用的台账工作表（见上表各文件的原因）".into()), exit_code: 2
+        };
     }
     let rejected = ingested.quality.rejected_rows();
     if strict && rejected > 0 {
@@ -79,7 +85,11 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     }
     let as_of = match as_of_arg.or_else(|| stats::default_as_of(&ingested)) {
         Some(a) => a,
-        None => return Err(Error::Input("重点项目和经济指标台账中都没有报告期，无法确定统计截止月份；请用 --period 指定".into())),
+        None => {
+            return Err(Error::Input(
+                "重点项目和经济指标台账中都没有报告期，无法确定统计截止月份；请用 --period 指定".into(),
+            ))
+        }
     };
     let created_out = !opts.out.exists();
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::Output(format!("{}：{e}", opts.out.display())))?;

@@ -123,7 +123,8 @@ impl Config {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Usage(format!("无法读取配置文件 {}：{e}", path.display())))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Usage(format!("无法读取配置文件 {}：{e}", path.display())))?;
         Config::parse(&text).map_err(|e| Error::Usage(format!("{}：{e}", path.display())))
     }
 
@@ -139,7 +140,9 @@ mod tests {
 
     #[test]
     fn defaults_and_overrides() {
-        let c = Config::parse("office = \"青山县统计局\"\nyellow_band_pp = 5\n[tier_days]\n\"当场办\" = 2\nleader = 20\n").unwrap();
+        let c =
+            Config::parse("office = \"青山县统计局\"\nyellow_band_pp = 5\n[tier_days]\n\"当场办\" = 2\nleader = 20\n")
+                .unwrap();
         assert_eq!(c.office, "青山县统计局");
         assert_eq!(c.area, "");
         assert_eq!(Config::parse("area = \"全市\"").unwrap().area, "全市");

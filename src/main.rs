@@ -85,14 +85,18 @@ fn main() -> ExitCode {
         Command::Run { input, period, out, config, templates, strict } => {
             app::run(&app::RunOptions { input, out, period, config, templates, strict })
         }
-        Command::Serve { port, data, no_open, max_upload_mb } => statbrief::serve::run(&statbrief::serve::ServeOptions {
-            port,
-            data,
-            no_open,
-            body_limit: max_upload_mb.saturating_mul(1024 * 1024),
-        }),
+        Command::Serve { port, data, no_open, max_upload_mb } => {
+            statbrief::serve::run(&statbrief::serve::ServeOptions {
+                port,
+                data,
+                no_open,
+                body_limit: max_upload_mb.saturating_mul(1024 * 1024),
+            })
+        }
         Command::Sample { out, scale } => statbrief::sample::generate(&out, scale)
-            .map(|_| app::Outcome { stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0 })
+            .map(|_| app::Outcome {
+                stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0
+            })
             .map_err(|e| statbrief::Error::Output(e.to_string())),
     };
     match result {

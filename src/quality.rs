@@ -113,12 +113,7 @@ pub struct SheetReport {
 
 impl SheetReport {
     pub fn skipped(sheet: &str, hidden: bool, reason: impl Into<String>) -> Self {
-        SheetReport {
-            sheet: sheet.to_string(),
-            hidden,
-            skipped_reason: Some(reason.into()),
-            ..Default::default()
-        }
+        SheetReport { sheet: sheet.to_string(), hidden, skipped_reason: Some(reason.into()), ..Default::default() }
     }
 
     /// The invariant every sheet must keep: no row disappears unaccounted.

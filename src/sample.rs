@@ -19,9 +19,7 @@
 
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, Days, NaiveDate};
-use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
-};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::fs;
@@ -195,7 +193,8 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
         bail!("scale must be at least 1");
     }
     for dir in ["重点项目", "经济指标", "走访", "目标任务"] {
-        fs::create_dir_all(out_dir.join(dir)).with_context(|| format!("cannot create {}", out_dir.join(dir).display()))?;
+        fs::create_dir_all(out_dir.join(dir))
+            .with_context(|| format!("cannot create {}", out_dir.join(dir).display()))?;
     }
     let mut g = Gen {
         out: out_dir.to_path_buf(),
@@ -221,11 +220,8 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     }
     write_targets_file(&mut g, &projects)?;
 
-    let truth = Truth {
-        projects: project_truth(&projects)?,
-        visits: visit_truth(&visits)?,
-        indicators: indicator_truth(),
-    };
+    let truth =
+        Truth { projects: project_truth(&projects)?, visits: visit_truth(&visits)?, indicators: indicator_truth() };
     g.files.sort_by(|a, b| a.path.cmp(&b.path));
     let data_rows = g.files.iter().flat_map(|f| &f.sheets).map(|s| s.rows).sum();
     let summary = SampleSummary {
@@ -253,7 +249,18 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
 
 const COUNTY: &str = "青山县";
 const TOWNS: [&str; 12] = [
-    "城关镇", "白水镇", "东河镇", "西岭镇", "南湖镇", "北山镇", "石门镇", "柳林乡", "枫桥镇", "龙泉镇", "桃源乡", "清溪镇",
+    "城关镇",
+    "白水镇",
+    "东河镇",
+    "西岭镇",
+    "南湖镇",
+    "北山镇",
+    "石门镇",
+    "柳林乡",
+    "枫桥镇",
+    "龙泉镇",
+    "桃源乡",
+    "清溪镇",
 ];
 /// Relative economic size of each town (城关镇 is the county seat).
 const TOWN_SIZE: [f64; 12] = [3.2, 1.3, 1.1, 0.8, 1.2, 0.9, 0.6, 0.5, 1.0, 0.9, 0.4, 0.7];
@@ -266,31 +273,82 @@ const CHAIN_UNIT: [&str; 5] = ["县发改局", "县工信局", "县农业农村�
 const LEADERS: [&str; 6] = ["王建国", "李明华", "张志强", "刘晓燕", "陈国栋", "赵丽娟"];
 const NAME_TEMPLATES: [[&str; 4]; 5] = [
     ["{n}MW分布式光伏发电项目", "年产{n}万套储能电池项目", "{n}MW风电场项目", "氢能综合利用示范项目（{n}吨/日）"],
-    ["年产{n}台智能农机装备项目", "高端数控机床生产线项目（{n}台套）", "新能源汽车零部件产业园项目（{n}亩）", "精密铸造技改项目（{n}万件）"],
-    ["年产{n}万吨绿色果蔬深加工项目", "中央厨房预制菜项目（{n}吨/日）", "{n}万头生猪屠宰及冷链物流项目", "富硒茶叶精深加工项目（{n}吨）"],
-    ["年产{n}万吨石墨负极材料项目", "高性能复合材料生产线项目（{n}吨）", "年产{n}万平方米功能膜项目", "稀土永磁材料项目（{n}吨）"],
-    ["康养小镇建设项目（{n}亩）", "国家AAAA级景区提升项目（{n}亩）", "温泉度假酒店项目（{n}间）", "乡村旅游综合体项目（{n}亩）"],
+    [
+        "年产{n}台智能农机装备项目",
+        "高端数控机床生产线项目（{n}台套）",
+        "新能源汽车零部件产业园项目（{n}亩）",
+        "精密铸造技改项目（{n}万件）",
+    ],
+    [
+        "年产{n}万吨绿色果蔬深加工项目",
+        "中央厨房预制菜项目（{n}吨/日）",
+        "{n}万头生猪屠宰及冷链物流项目",
+        "富硒茶叶精深加工项目（{n}吨）",
+    ],
+    [
+        "年产{n}万吨石墨负极材料项目",
+        "高性能复合材料生产线项目（{n}吨）",
+        "年产{n}万平方米功能膜项目",
+        "稀土永磁材料项目（{n}吨）",
+    ],
+    [
+        "康养小镇建设项目（{n}亩）",
+        "国家AAAA级景区提升项目（{n}亩）",
+        "温泉度假酒店项目（{n}间）",
+        "乡村旅游综合体项目（{n}亩）",
+    ],
 ];
-const CADRE_UNITS: [&str; 8] = ["县发改局", "县工信局", "县商务局", "县自然资源局", "县人社局", "县财政局", "县市场监管局", "县住建局"];
+const CADRE_UNITS: [&str; 8] =
+    ["县发改局", "县工信局", "县商务局", "县自然资源局", "县人社局", "县财政局", "县市场监管局", "县住建局"];
 const SURNAMES: [&str; 30] = [
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁",
-    "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
 ];
 const GIVEN: [&str; 25] = [
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平", "刚", "桂", "华",
-    "建", "文",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞",
+    "平", "刚", "桂", "华", "建", "文",
 ];
 const ENT_WORDS: [&str; 30] = [
-    "恒", "鑫", "泰", "华", "盛", "瑞", "宏", "信", "达", "丰", "源", "隆", "安", "康", "博", "创", "佳", "润", "中", "新", "金", "德", "远",
-    "天", "开", "明", "永", "顺", "汇", "通",
+    "恒", "鑫", "泰", "华", "盛", "瑞", "宏", "信", "达", "丰", "源", "隆", "安", "康", "博", "创", "佳", "润", "中",
+    "新", "金", "德", "远", "天", "开", "明", "永", "顺", "汇", "通",
 ];
 const ENT_TRADES: [&str; 20] = [
-    "新能源科技", "机械制造", "食品", "新材料", "农业开发", "建材", "纺织", "电子科技", "化工", "物流", "旅游开发", "医药", "包装",
-    "汽车配件", "生物科技", "环保科技", "光伏", "服装", "家具", "酒业",
+    "新能源科技",
+    "机械制造",
+    "食品",
+    "新材料",
+    "农业开发",
+    "建材",
+    "纺织",
+    "电子科技",
+    "化工",
+    "物流",
+    "旅游开发",
+    "医药",
+    "包装",
+    "汽车配件",
+    "生物科技",
+    "环保科技",
+    "光伏",
+    "服装",
+    "家具",
+    "酒业",
 ];
 /// The twelve categories of SPEC §1.4, then one a clerk invented (must fold to 其他 with a warning).
-const CATEGORIES: [&str; 12] =
-    ["融资", "用地", "用工", "人才", "物流运输", "审批手续", "水电气暖", "政策兑现", "市场销售", "科技创新", "安全环保", "基础设施"];
+const CATEGORIES: [&str; 12] = [
+    "融资",
+    "用地",
+    "用工",
+    "人才",
+    "物流运输",
+    "审批手续",
+    "水电气暖",
+    "政策兑现",
+    "市场销售",
+    "科技创新",
+    "安全环保",
+    "基础设施",
+];
 const UNKNOWN_CATEGORY: &str = "子女入学";
 const PROBLEM_TEXT: [&str; 13] = [
     "流动资金紧张，申请{n}万元贷款贴息支持",
@@ -678,7 +736,16 @@ impl Gen {
         });
     }
     #[allow(clippy::too_many_arguments)]
-    fn issue(&mut self, kind: &str, file: &str, sheet: &str, cell: Option<String>, column: Option<&str>, value: Option<String>, note: &str) {
+    fn issue(
+        &mut self,
+        kind: &str,
+        file: &str,
+        sheet: &str,
+        cell: Option<String>,
+        column: Option<&str>,
+        value: Option<String>,
+        note: &str,
+    ) {
         self.issues.push(PlantedIssue {
             kind: kind.to_string(),
             file: file.to_string(),
@@ -722,7 +789,18 @@ fn write_notes(ws: &mut Worksheet, f: &Fmts, mut row: u32, note: &str) -> Result
     // Junk after the notes: a pasted scrap of another table, with a 合计.
     ws.write_string(row, 0, "附：下月拟新开工项目（未审核）")?;
     row += 1;
-    put_row(ws, f, row, &[Cell::Num(1.0), Cell::text("城关镇储备项目（待定）"), Cell::text("城关镇"), Cell::Num(8000.0), Cell::text("待核实")])?;
+    put_row(
+        ws,
+        f,
+        row,
+        &[
+            Cell::Num(1.0),
+            Cell::text("城关镇储备项目（待定）"),
+            Cell::text("城关镇"),
+            Cell::Num(8000.0),
+            Cell::text("待核实"),
+        ],
+    )?;
     row += 1;
     put_row(ws, f, row, &[Cell::Empty, Cell::text("合计"), Cell::Empty, Cell::Num(8000.0)])?;
     Ok(row + 1)
@@ -896,7 +974,8 @@ impl ProjectModel {
         }
         for (pi, pm) in P_COMPLETED.iter().chain(P_NEW.iter()) {
             if *pi == i {
-                phase = if P_COMPLETED.iter().any(|(c, _)| *c == i) { Phase::Completed(*pm) } else { Phase::NewStart(*pm) };
+                phase =
+                    if P_COMPLETED.iter().any(|(c, _)| *c == i) { Phase::Completed(*pm) } else { Phase::NewStart(*pm) };
             }
         }
         // Projects with planted cells must be ones with money moving all year;
@@ -1289,7 +1368,13 @@ fn write_projects_file(g: &mut Gen, model: &ProjectModel, lay: &ProjLayout) -> R
     Ok(())
 }
 
-fn write_projects_sheet(g: &mut Gen, ws: &mut Worksheet, model: &ProjectModel, lay: &ProjLayout, rel: &str) -> Result<SheetSummary> {
+fn write_projects_sheet(
+    g: &mut Gen,
+    ws: &mut Worksheet,
+    model: &ProjectModel,
+    lay: &ProjLayout,
+    rel: &str,
+) -> Result<SheetSummary> {
     let m = lay.month;
     let ncol = lay.cols.len() as u16;
     let col_of = |f: PF| lay.cols.iter().position(|c| c.f == f).map(|p| p as u16);
@@ -1521,7 +1606,9 @@ fn project_row(
             }
             PF::Done => money_cell(p.done[m as usize] / div, form),
             PF::Rate => {
-                let (Some(dc), Some(pc)) = (col_of(PF::Done), col_of(PF::Plan)) else { bail!("rate column without plan/done") };
+                let (Some(dc), Some(pc)) = (col_of(PF::Done), col_of(PF::Plan)) else {
+                    bail!("rate column without plan/done")
+                };
                 let result = if lay.plant == PPlant::ErrorDone && p.idx == P_ERR_DONE {
                     "#DIV/0!".to_string()
                 } else {
@@ -1983,7 +2070,8 @@ fn visit_layouts() -> Vec<VisitLayout> {
             ],
             dates: &[DateForm::Dot, DateForm::Cn],
             blank: VBlank::None,
-            note: "alias headers; period from 截至2025年3月底; dates 2025.3.5 and 2025年3月5日; 三月上旬 as a visit date",
+            note:
+                "alias headers; period from 截至2025年3月底; dates 2025.3.5 and 2025年3月5日; 三月上旬 as a visit date",
         },
         VisitLayout {
             n: 4,
@@ -2042,7 +2130,8 @@ fn visit_layouts() -> Vec<VisitLayout> {
             ],
             dates: &[DateForm::Cell, DateForm::Cell, DateForm::Cell, DateForm::Iso, DateForm::Cn],
             blank: VBlank::None,
-            note: "alias headers; mostly Excel date cells with some text dates; the as-of-June ledger (no rejected rows)",
+            note:
+                "alias headers; mostly Excel date cells with some text dates; the as-of-June ledger (no rejected rows)",
         },
     ]
 }
@@ -2597,7 +2686,8 @@ fn write_ind_sheet(
 
 /// An indicator table as CSV text (title line, header, rows, a note line), and its accounting.
 fn ind_csv(sheet: &str, title: &str, cols: &[(String, IF)], b: &IndBlock, year: i32, m: u32) -> (String, SheetSummary) {
-    let quote = |s: String| if s.contains(',') || s.contains('"') { format!("\"{}\"", s.replace('"', "\"\"")) } else { s };
+    let quote =
+        |s: String| if s.contains(',') || s.contains('"') { format!("\"{}\"", s.replace('"', "\"\"")) } else { s };
     let mut out = String::new();
     let pad = ",".repeat(cols.len().saturating_sub(1));
     out.push_str(&format!("{title}{pad}\r\n"));
@@ -2636,7 +2726,13 @@ fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()> {
         b.total_top = true;
         b.growth_as_text = is25 && m == 2;
         let growth_head = if b.growth_as_text { "同比增长" } else { "增速（%）" };
-        let c = cols(&[("序号", IF::Seq), ("地区", IF::Region), ("指标名称", IF::Ind), ("计量单位", IF::Unit), (growth_head, IF::Growth)]);
+        let c = cols(&[
+            ("序号", IF::Seq),
+            ("地区", IF::Region),
+            ("指标名称", IF::Ind),
+            ("计量单位", IF::Unit),
+            (growth_head, IF::Growth),
+        ]);
         let title = format!("{COUNTY}{pt}规模以上工业增加值增速");
         sheets.push(write_ind_sheet(g, &mut wb, &rel, "规上工业", &title, &c, &[b], year, m)?);
     }
@@ -2653,7 +2749,14 @@ fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()> {
         let (c, title) = if is25 && m == 3 {
             // No indicator column: the title names it.
             (
-                cols(&[("地区", IF::Region), ("计量单位", IF::Unit), ("本月", IF::Month), (ytd.as_str(), IF::Ytd), ("去年同期", IF::Ly), ("增速（%）", IF::Growth)]),
+                cols(&[
+                    ("地区", IF::Region),
+                    ("计量单位", IF::Unit),
+                    ("本月", IF::Month),
+                    (ytd.as_str(), IF::Ytd),
+                    ("去年同期", IF::Ly),
+                    ("增速（%）", IF::Growth),
+                ]),
                 format!("{year}年1-3月固定资产投资完成情况"),
             )
         } else {
@@ -2680,7 +2783,14 @@ fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()> {
         sheets.push(s);
     }
     // 社会消费品零售总额 (本年累计 only) and 一般公共预算收入.
-    let retail_cols = |m: u32| cols(&[("地区", IF::Region), ("指标名称", IF::Ind), ("计量单位", IF::Unit), (ytd_head(m, m + 1).as_str(), IF::Ytd)]);
+    let retail_cols = |m: u32| {
+        cols(&[
+            ("地区", IF::Region),
+            ("指标名称", IF::Ind),
+            ("计量单位", IF::Unit),
+            (ytd_head(m, m + 1).as_str(), IF::Ytd),
+        ])
+    };
     let budget_block = |year: i32, m: u32| {
         let mut b = IndBlock::new(Ind::Budget);
         if year == 2025 && m == 3 {
@@ -2716,8 +2826,19 @@ fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()> {
             ("增速（%）", IF::Growth),
         ]);
         let title = format!("{COUNTY}{pt}主要经济指标完成情况");
-        let mut s = write_ind_sheet(g, &mut wb, &rel, "主要指标", &title, &c, &[IndBlock::new(Ind::Retail), budget_block(year, m)], year, m)?;
-        s.note = Some("two indicators stacked in one sheet, each followed by its 合计; 社零 rows have only 本年累计".into());
+        let mut s = write_ind_sheet(
+            g,
+            &mut wb,
+            &rel,
+            "主要指标",
+            &title,
+            &c,
+            &[IndBlock::new(Ind::Retail), budget_block(year, m)],
+            year,
+            m,
+        )?;
+        s.note =
+            Some("two indicators stacked in one sheet, each followed by its 合计; 社零 rows have only 本年累计".into());
         sheets.push(s);
     } else {
         if !(is25 && (m == 4 || m == 5)) {
@@ -2773,7 +2894,12 @@ fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()> {
             let mut b = IndBlock::new(Ind::Retail);
             b.total_label = "全县";
             b.total_top = true;
-            let c = cols(&[("指标名称", IF::Ind), ("地区", IF::Region), (ytd_head(m, 0).as_str(), IF::Ytd), ("计量单位", IF::Unit)]);
+            let c = cols(&[
+                ("指标名称", IF::Ind),
+                ("地区", IF::Region),
+                (ytd_head(m, 0).as_str(), IF::Ytd),
+                ("计量单位", IF::Unit),
+            ]);
             let (text, mut s) = ind_csv(&stem, &title, &c, &b, year, m);
             s.note = Some("UTF-8 CSV with BOM, 全县 first; sheet = file stem".into());
             let mut bytes = vec![0xEF, 0xBB, 0xBF];

@@ -38,7 +38,13 @@ pub struct ColDef {
     pub fuzzy: Option<fn(&str) -> bool>,
 }
 
-const fn col(name: &'static str, ty: ColType, required: bool, label: &'static str, aliases: &'static [&'static str]) -> ColDef {
+const fn col(
+    name: &'static str,
+    ty: ColType,
+    required: bool,
+    label: &'static str,
+    aliases: &'static [&'static str],
+) -> ColDef {
     ColDef { name, ty, required, label, aliases, fuzzy: None }
 }
 
@@ -48,12 +54,28 @@ const fn fuzzy(mut def: ColDef, f: fn(&str) -> bool) -> ColDef {
 }
 
 const REGION_ALIASES: &[&str] = &[
-    "所属地区", "地区", "所在地", "乡镇", "乡镇(街道)", "乡镇街道", "县区", "县(市、区)", "县(市区)", "所属乡镇", "行政区",
-    "所属辖区", "辖区", "区域", "所属区域", "镇街", "所在乡镇",
+    "所属地区",
+    "地区",
+    "所在地",
+    "乡镇",
+    "乡镇(街道)",
+    "乡镇街道",
+    "县区",
+    "县(市、区)",
+    "县(市区)",
+    "所属乡镇",
+    "行政区",
+    "所属辖区",
+    "辖区",
+    "区域",
+    "所属区域",
+    "镇街",
+    "所在乡镇",
 ];
 
 /// The period column every kind may carry (SPEC §1.1).
-pub const PERIOD: ColDef = col("period", ColType::Period, false, "报告期", &["报告期", "期别", "统计期", "月份", "报告期别", "统计月份"]);
+pub const PERIOD: ColDef =
+    col("period", ColType::Period, false, "报告期", &["报告期", "期别", "统计期", "月份", "报告期别", "统计月份"]);
 
 fn is_ratio(h: &str) -> bool {
     h.contains('率') || h.contains("比例") || h.contains("进度")
@@ -71,7 +93,9 @@ fn fuzzy_plan_year(h: &str) -> bool {
 }
 
 fn fuzzy_growth(h: &str) -> bool {
-    !h.contains("拉动") && !h.contains("贡献") && (h.ends_with("增速") || h.ends_with("增长") || h.ends_with("增幅") || h.contains("同比"))
+    !h.contains("拉动")
+        && !h.contains("贡献")
+        && (h.ends_with("增速") || h.ends_with("增长") || h.ends_with("增幅") || h.contains("同比"))
 }
 
 fn fuzzy_ytd_ly(h: &str) -> bool {
@@ -79,7 +103,10 @@ fn fuzzy_ytd_ly(h: &str) -> bool {
 }
 
 fn fuzzy_value_ytd(h: &str) -> bool {
-    !h.contains("增") && !h.contains("同期") && !is_ratio(h) && (h.ends_with("累计") || h.ends_with("累计完成") || h.ends_with("累计值"))
+    !h.contains("增")
+        && !h.contains("同期")
+        && !is_ratio(h)
+        && (h.ends_with("累计") || h.ends_with("累计完成") || h.ends_with("累计值"))
 }
 
 pub const PROJECTS: &[ColDef] = &[
@@ -88,18 +115,43 @@ pub const PROJECTS: &[ColDef] = &[
     col("region", ColType::Text, true, "所属地区", REGION_ALIASES),
     col("chain", ColType::Text, false, "产业链", &["产业链", "所属产业链", "产业类别", "行业", "所属行业", "产业"]),
     col("level", ColType::Text, false, "项目级别", &["项目级别", "级别", "项目类别"]),
-    col("leader", ColType::Text, false, "包抓领导", &["包抓领导", "包联领导", "分包领导", "责任领导", "包抓县级领导", "包抓县领导"]),
+    col(
+        "leader",
+        ColType::Text,
+        false,
+        "包抓领导",
+        &["包抓领导", "包联领导", "分包领导", "责任领导", "包抓县级领导", "包抓县领导"],
+    ),
     col("resp_unit", ColType::Text, false, "责任单位", &["责任单位", "牵头单位"]),
     col("total_investment", ColType::Money, false, "总投资", &["总投资", "计划总投资", "项目总投资"]),
     fuzzy(
-        col("plan_year", ColType::Money, true, "年度计划投资", &["年度计划投资", "年度计划", "本年计划投资", "年度投资计划", "本年度计划完成投资", "计划投资"]),
+        col(
+            "plan_year",
+            ColType::Money,
+            true,
+            "年度计划投资",
+            &["年度计划投资", "年度计划", "本年计划投资", "年度投资计划", "本年度计划完成投资", "计划投资"],
+        ),
         fuzzy_plan_year,
     ),
     fuzzy(
-        col("done_ytd", ColType::Money, true, "本年累计完成投资", &[
-            "本年累计完成投资", "累计完成投资", "本年完成投资", "完成投资", "年度累计完成投资", "年累计完成投资",
-            "当年累计完成投资", "统计周期内累计完成投资", "本年累计完成",
-        ]),
+        col(
+            "done_ytd",
+            ColType::Money,
+            true,
+            "本年累计完成投资",
+            &[
+                "本年累计完成投资",
+                "累计完成投资",
+                "本年完成投资",
+                "完成投资",
+                "年度累计完成投资",
+                "年累计完成投资",
+                "当年累计完成投资",
+                "统计周期内累计完成投资",
+                "本年累计完成",
+            ],
+        ),
         fuzzy_done_ytd,
     ),
     col("status", ColType::Text, false, "项目状态", &["项目状态", "建设状态", "进展状态", "状态"]),
@@ -111,12 +163,36 @@ pub const INDICATORS: &[ColDef] = &[
     col("indicator", ColType::Text, false, "指标名称", &["指标", "指标名称"]),
     col("unit", ColType::Text, false, "计量单位", &["计量单位", "单位"]),
     col("value_month", ColType::Number, false, "本月", &["本月", "本月完成", "当月", "当月完成", "本月数"]),
-    fuzzy(col("value_ytd", ColType::Number, false, "本年累计", &["本年累计", "累计", "本期累计", "本年累计完成", "累计完成", "累计数"]), fuzzy_value_ytd),
     fuzzy(
-        col("value_ytd_ly", ColType::Number, false, "去年同期", &["去年同期", "上年同期", "去年同期累计", "上年同期累计", "上年同期数"]),
+        col(
+            "value_ytd",
+            ColType::Number,
+            false,
+            "本年累计",
+            &["本年累计", "累计", "本期累计", "本年累计完成", "累计完成", "累计数"],
+        ),
+        fuzzy_value_ytd,
+    ),
+    fuzzy(
+        col(
+            "value_ytd_ly",
+            ColType::Number,
+            false,
+            "去年同期",
+            &["去年同期", "上年同期", "去年同期累计", "上年同期累计", "上年同期数"],
+        ),
         fuzzy_ytd_ly,
     ),
-    fuzzy(col("growth_reported", ColType::Percent, false, "增速", &["增速", "同比增长", "同比增速", "累计增速", "增长", "同比增减", "增幅"]), fuzzy_growth),
+    fuzzy(
+        col(
+            "growth_reported",
+            ColType::Percent,
+            false,
+            "增速",
+            &["增速", "同比增长", "同比增速", "累计增速", "增长", "同比增减", "增幅"],
+        ),
+        fuzzy_growth,
+    ),
 ];
 
 pub const VISITS: &[ColDef] = &[
@@ -127,7 +203,13 @@ pub const VISITS: &[ColDef] = &[
     col("enterprise", ColType::Text, true, "企业名称", &["企业名称", "走访企业", "包联企业"]),
     col("uscc", ColType::Text, false, "统一社会信用代码", &["统一社会信用代码", "信用代码", "社会信用代码"]),
     col("region", ColType::Text, false, "所属地区", REGION_ALIASES),
-    col("problem", ColType::Text, false, "问题描述", &["问题描述", "反映问题", "企业诉求", "存在问题", "困难问题", "问题"]),
+    col(
+        "problem",
+        ColType::Text,
+        false,
+        "问题描述",
+        &["问题描述", "反映问题", "企业诉求", "存在问题", "困难问题", "问题"],
+    ),
     col("category", ColType::Text, false, "问题类别", &["问题类别", "问题类型", "诉求类别", "问题分类"]),
     col("tier", ColType::Text, false, "办理层级", &["办理层级", "问题分级", "办理方式"]),
     col("status", ColType::Text, false, "办理状态", &["办理状态", "办结情况", "解决情况", "办理情况"]),
@@ -173,7 +255,9 @@ pub fn match_header(kind: Kind, header: &str) -> Option<usize> {
         // `1-5月累计完成投资` are done_ytd.
         let target = match kind {
             Kind::Indicators if rest.is_empty() || rest == "累计" || rest == "累计完成" => "value_ytd",
-            Kind::Projects if rest == "完成投资" || rest == "累计完成投资" || rest == "累计完成" => "done_ytd",
+            Kind::Projects if rest == "完成投资" || rest == "累计完成投资" || rest == "累计完成" => {
+                "done_ytd"
+            }
             _ => "",
         };
         if let Some(i) = index_of(kind, target) {

@@ -24,7 +24,8 @@ pub struct Header {
 
 fn leading_year() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^(19|20)\d{2}年(度)?").expect("literal regex")) // ok: a literal, exercised by the tests
+    RE.get_or_init(|| Regex::new(r"^(19|20)\d{2}年(度)?").expect("literal regex"))
+    // ok: a literal, exercised by the tests
 }
 
 /// Normalises a header cell: white space removed, full-width folded,
@@ -102,13 +103,12 @@ pub enum NotLedger {
 impl NotLedger {
     pub fn reason(&self) -> String {
         match self {
-            NotLedger::NoHeader => format!("前{HEADER_SEARCH_ROWS}行中没有可识别的台账表头，不是重点项目、经济指标、走访问题或目标任务表"),
-            NotLedger::MissingRequired { kind, row, missing } => format!(
-                "第{}行像{}的表头，但缺少必需列：{}",
-                row + 1,
-                kind.chinese(),
-                missing.join("、")
-            ),
+            NotLedger::NoHeader => {
+                format!("前{HEADER_SEARCH_ROWS}行中没有可识别的台账表头，不是重点项目、经济指标、走访问题或目标任务表")
+            }
+            NotLedger::MissingRequired { kind, row, missing } => {
+                format!("第{}行像{}的表头，但缺少必需列：{}", row + 1, kind.chinese(), missing.join("、"))
+            }
         }
     }
 }
@@ -128,7 +128,12 @@ pub struct GroupCells<'a> {
 impl GroupCells<'_> {
     fn is_group(&self, row: u32, col: u32) -> bool {
         self.merges.iter().any(|&(r0, c0, r1, c1)| {
-            r0 <= row && row <= r1 && c0 <= col && col <= c1 && c1 > c0 && !(c0 <= self.used_cols.0 && c1 >= self.used_cols.1)
+            r0 <= row
+                && row <= r1
+                && c0 <= col
+                && col <= c1
+                && c1 > c0
+                && !(c0 <= self.used_cols.0 && c1 >= self.used_cols.1)
         })
     }
 }
@@ -217,7 +222,9 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
             let slot = if cand.satisfied() { &mut best } else { &mut best_unsatisfied };
             let better = match slot {
                 None => true,
-                Some(b) => cand.columns.len() >= b.columns.len() && (cand.columns.len() > b.columns.len() || cand.row > b.row),
+                Some(b) => {
+                    cand.columns.len() >= b.columns.len() && (cand.columns.len() > b.columns.len() || cand.row > b.row)
+                }
             };
             if better {
                 *slot = Some(cand);
@@ -227,7 +234,9 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
     let Some(best) = best else {
         return Err(match best_unsatisfied {
             // One stray word (`地区` in a title) is not a header.
-            Some(c) if c.columns.len() >= 2 => NotLedger::MissingRequired { kind: c.kind, row: c.row, missing: c.missing() },
+            Some(c) if c.columns.len() >= 2 => {
+                NotLedger::MissingRequired { kind: c.kind, row: c.row, missing: c.missing() }
+            }
             _ => NotLedger::NoHeader,
         });
     };
@@ -244,7 +253,8 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
 
 fn unit_line_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)").expect("literal regex")) // ok: a literal, exercised by the tests
+    RE.get_or_init(|| Regex::new(r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)").expect("literal regex"))
+    // ok: a literal, exercised by the tests
 }
 
 /// The money unit of a `单位：万元` line above the header.
@@ -275,9 +285,7 @@ mod tests {
     use super::*;
 
     fn area(rows: &[&[&str]]) -> Vec<Vec<Option<String>>> {
-        rows.iter()
-            .map(|r| r.iter().map(|c| if c.is_empty() { None } else { Some(c.to_string()) }).collect())
-            .collect()
+        rows.iter().map(|r| r.iter().map(|c| if c.is_empty() { None } else { Some(c.to_string()) }).collect()).collect()
     }
 
     #[test]

@@ -200,7 +200,15 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
 }
 
 fn file_issue(file: &str, severity: Severity, message: &str) -> Issue {
-    Issue { severity, file: file.to_string(), sheet: None, cell: None, column: None, value: None, message: message.to_string() }
+    Issue {
+        severity,
+        file: file.to_string(),
+        sheet: None,
+        cell: None,
+        column: None,
+        value: None,
+        message: message.to_string(),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -158,7 +158,8 @@ pub fn cell_year(cv: &Cv<'_>) -> Option<i32> {
 }
 
 /// How to name a file so its period is found, for the rejection message.
-pub const NAMING_HINT: &str = "请在表头上方的标题中写明报告期（如“2023年1-3月”），或在文件名中写明（如“2023-03”“202303”“2023年3月”）";
+pub const NAMING_HINT: &str =
+    "请在表头上方的标题中写明报告期（如“2023年1-3月”），或在文件名中写明（如“2023-03”“202303”“2023年3月”）";
 
 #[cfg(test)]
 mod tests {

@@ -82,7 +82,8 @@ impl OwnedCell {
 }
 
 /// Labels that end a table when they begin a row's first non-empty cell.
-const END_MARKERS: [&str; 10] = ["注", "备注", "说明", "填报人", "填表人", "审核人", "制表", "填报单位", "负责人", "联系电话"];
+const END_MARKERS: [&str; 10] =
+    ["注", "备注", "说明", "填报人", "填表人", "审核人", "制表", "填报单位", "负责人", "联系电话"];
 /// Labels of rows that add up other rows.
 const TOTAL_PREFIXES: [&str; 5] = ["合计", "总计", "小计", "共计", "其中"];
 const WHOLE_PREFIXES: [&str; 6] = ["全县", "全市", "全区", "全省", "全州", "全旗"];
@@ -123,7 +124,9 @@ pub fn is_total_label(text: &str, allow_whole: bool) -> bool {
     }
     allow_whole
         && WHOLE_PREFIXES.iter().any(|p| {
-            t.strip_prefix(p).is_some_and(|rest| rest.is_empty() || TOTAL_PREFIXES.iter().any(|q| rest.starts_with(q)) || rest.starts_with("范围"))
+            t.strip_prefix(p).is_some_and(|rest| {
+                rest.is_empty() || TOTAL_PREFIXES.iter().any(|q| rest.starts_with(q)) || rest.starts_with("范围")
+            })
         })
 }
 
@@ -139,14 +142,28 @@ impl std::fmt::Display for CellRef {
 }
 
 /// Label columns that ledgers write once for a block of rows (merged down).
-const FILL_DOWN_COLUMNS: [&str; 12] =
-    ["region", "name", "enterprise", "cadre", "cadre_unit", "chain", "leader", "level", "resp_unit", "indicator", "scope", "metric"];
+const FILL_DOWN_COLUMNS: [&str; 12] = [
+    "region",
+    "name",
+    "enterprise",
+    "cadre",
+    "cadre_unit",
+    "chain",
+    "leader",
+    "level",
+    "resp_unit",
+    "indicator",
+    "scope",
+    "metric",
+];
 
 /// Whether merged regions could change the header found without them: empty
 /// cells inside the header row or to the right of it within the table, or
 /// more than a single title cell in the row above (a possible group row).
 fn header_may_be_merged(area: &[Vec<Option<String>>], header_row: usize, used_cols: (u32, u32)) -> bool {
-    let filled = |r: &Vec<Option<String>>| -> Vec<usize> { r.iter().enumerate().filter(|(_, c)| c.is_some()).map(|(i, _)| i).collect() };
+    let filled = |r: &Vec<Option<String>>| -> Vec<usize> {
+        r.iter().enumerate().filter(|(_, c)| c.is_some()).map(|(i, _)| i).collect()
+    };
     let header = filled(&area[header_row]);
     let (Some(&first), Some(&last)) = (header.first(), header.last()) else { return true };
     if header.len() != last - first + 1 || (last as u32) < used_cols.1 || (first as u32) > used_cols.0 {
@@ -166,7 +183,8 @@ fn header_may_be_merged(area: &[Vec<Option<String>>], header_row: usize, used_co
 }
 
 /// Label columns whose values are grouped on: folded to one spelling.
-const LABEL_COLUMNS: [&str; 10] = ["region", "chain", "level", "leader", "resp_unit", "cadre_unit", "indicator", "unit", "scope", "metric"];
+const LABEL_COLUMNS: [&str; 10] =
+    ["region", "chain", "level", "leader", "resp_unit", "cadre_unit", "indicator", "unit", "scope", "metric"];
 
 /// Vertically merged label cells, filled down from their top-left cell as rows stream by.
 struct VerticalFill {
@@ -178,14 +196,20 @@ struct VerticalFill {
 
 impl VerticalFill {
     fn new(merges: &[(u32, u32, u32, u32)], first_data_row: u32) -> Self {
-        let mut regions: Vec<_> = merges.iter().copied().filter(|&(r0, _, r1, _)| r1 > r0 && r0 >= first_data_row).collect();
+        let mut regions: Vec<_> =
+            merges.iter().copied().filter(|&(r0, _, r1, _)| r1 > r0 && r0 >= first_data_row).collect();
         regions.sort_unstable();
         VerticalFill { regions, next: 0, active: Vec::new() }
     }
 
     /// Starts filling in the middle of a sheet: regions that began above
     /// `row` take their value from the label last seen at their top row.
-    fn resume(merges: &[(u32, u32, u32, u32)], first_data_row: u32, row: u32, last: &HashMap<u32, (u32, String)>) -> Self {
+    fn resume(
+        merges: &[(u32, u32, u32, u32)],
+        first_data_row: u32,
+        row: u32,
+        last: &HashMap<u32, (u32, String)>,
+    ) -> Self {
         let mut fill = VerticalFill::new(merges, first_data_row);
         fill.next = fill.regions.partition_point(|r| r.0 < row);
         fill.active = fill.regions[..fill.next]
@@ -212,10 +236,7 @@ impl VerticalFill {
     }
 
     fn get(&self, row: u32, col: u32) -> Option<&str> {
-        self.active
-            .iter()
-            .find(|a| a.0 <= col && col <= a.1 && a.2 < row && row <= a.3)
-            .and_then(|a| a.4.as_deref())
+        self.active.iter().find(|a| a.0 <= col && col <= a.1 && a.2 < row && row <= a.3).and_then(|a| a.4.as_deref())
     }
 }
 
@@ -263,7 +284,18 @@ impl<'a> SheetProcessor<'a> {
     pub fn new(input: SheetInput<'a>) -> Self {
         let report = SheetReport { sheet: input.sheet.to_string(), hidden: input.hidden, ..Default::default() };
         let sink = IssueSink::new(input.file, None);
-        SheetProcessor { input, state: State::Buffering(Vec::new()), report, sink, pending_blank: 0, used_cols: (u32::MAX, 0), max_period: None, last_row: None, needs_merges: false, last_labels: HashMap::new() }
+        SheetProcessor {
+            input,
+            state: State::Buffering(Vec::new()),
+            report,
+            sink,
+            pending_blank: 0,
+            used_cols: (u32::MAX, 0),
+            max_period: None,
+            last_row: None,
+            needs_merges: false,
+            last_labels: HashMap::new(),
+        }
     }
 
     /// True when this pass was cut short because merged regions could change
@@ -379,10 +411,8 @@ impl<'a> SheetProcessor<'a> {
 
         // Report period: a period column on the rows, else a title cell
         // above the header, else the file name (SPEC §1.1).
-        let title_cells: Vec<&str> = area[..det.header_row as usize]
-            .iter()
-            .flat_map(|r| r.iter().flatten().map(String::as_str))
-            .collect();
+        let title_cells: Vec<&str> =
+            area[..det.header_row as usize].iter().flat_map(|r| r.iter().flatten().map(String::as_str)).collect();
         let file_name = self.input.file.rsplit('/').next().unwrap_or(self.input.file);
         let title_period = title_cells.iter().find_map(|t| period::parse_period_text(t));
         let sheet_period = if kind == Kind::Targets {
@@ -394,7 +424,9 @@ impl<'a> SheetProcessor<'a> {
                 .or_else(|| period::parse_bare_year(file_name))
                 .map(Period::year)
         } else {
-            title_period.or_else(|| period::parse_period_text(file_name)).or_else(|| period::parse_period_text(self.input.sheet))
+            title_period
+                .or_else(|| period::parse_period_text(file_name))
+                .or_else(|| period::parse_period_text(self.input.sheet))
         };
         let has_year_col = det.has("year");
         if sheet_period.is_none() && det.period_col.is_none() && !has_year_col {
@@ -405,8 +437,9 @@ impl<'a> SheetProcessor<'a> {
         let title_indicator = if kind == Kind::Indicators && !det.has("indicator") {
             let name = title_cells.iter().find_map(|t| indicator_from_title(t));
             if name.is_none() {
-                self.report.skipped_reason =
-                    Some("没有“指标名称”列，表头上方的标题中也未写明指标（如“2023年1-3月规上工业增加值完成情况”）".into());
+                self.report.skipped_reason = Some(
+                    "没有“指标名称”列，表头上方的标题中也未写明指标（如“2023年1-3月规上工业增加值完成情况”）".into(),
+                );
                 return None;
             }
             name
@@ -565,9 +598,23 @@ impl<'a> SheetProcessor<'a> {
             let cell = CellRef(row, m.sheet_col);
             if let Cv::Error(e) = &cv {
                 if def.required {
-                    rejected.get_or_insert_with(|| issue(Severity::Error, m.sheet_col, def.name, e.to_string(), format!("{cell}为Excel错误值「{e}」（{}），该行未计入", def.label)));
+                    rejected.get_or_insert_with(|| {
+                        issue(
+                            Severity::Error,
+                            m.sheet_col,
+                            def.name,
+                            e.to_string(),
+                            format!("{cell}为Excel错误值「{e}」（{}），该行未计入", def.label),
+                        )
+                    });
                 } else {
-                    warnings.push(issue(Severity::Warning, m.sheet_col, def.name, e.to_string(), format!("{cell}为Excel错误值「{e}」（{}），按空值处理", def.label)));
+                    warnings.push(issue(
+                        Severity::Warning,
+                        m.sheet_col,
+                        def.name,
+                        e.to_string(),
+                        format!("{cell}为Excel错误值「{e}」（{}），按空值处理", def.label),
+                    ));
                 }
                 continue;
             }
@@ -622,9 +669,23 @@ impl<'a> SheetProcessor<'a> {
                 Err(expect) => {
                     let raw = cv.raw();
                     if def.required {
-                        rejected.get_or_insert_with(|| issue(Severity::Error, m.sheet_col, def.name, raw.clone(), format!("{cell}「{raw}」不是{expect}（{}），该行未计入", def.label)));
+                        rejected.get_or_insert_with(|| {
+                            issue(
+                                Severity::Error,
+                                m.sheet_col,
+                                def.name,
+                                raw.clone(),
+                                format!("{cell}「{raw}」不是{expect}（{}），该行未计入", def.label),
+                            )
+                        });
                     } else {
-                        warnings.push(issue(Severity::Warning, m.sheet_col, def.name, raw.clone(), format!("{cell}「{raw}」不是{expect}（{}），按空值处理", def.label)));
+                        warnings.push(issue(
+                            Severity::Warning,
+                            m.sheet_col,
+                            def.name,
+                            raw.clone(),
+                            format!("{cell}「{raw}」不是{expect}（{}），按空值处理", def.label),
+                        ));
                     }
                 }
             }
@@ -648,7 +709,13 @@ impl<'a> SheetProcessor<'a> {
                     Some(Some(v)) => out[pos] = Val::Str(Cow::Borrowed(v)),
                     Some(None) => {
                         out[pos] = Val::Null;
-                        warnings.push(issue(Severity::Warning, m.sheet_col, def.name, raw.to_string(), format!("{cell}{}「{raw}」无法识别，按空值处理", def.label)));
+                        warnings.push(issue(
+                            Severity::Warning,
+                            m.sheet_col,
+                            def.name,
+                            raw.to_string(),
+                            format!("{cell}{}「{raw}」无法识别，按空值处理", def.label),
+                        ));
                     }
                     None => {}
                 }
@@ -663,14 +730,26 @@ impl<'a> SheetProcessor<'a> {
                     };
                     out[pos] = Val::Str(Cow::Borrowed(canon));
                     if !known {
-                        warnings.push(issue(Severity::Warning, m.sheet_col, def.name, raw.to_string(), format!("{cell}问题类别「{raw}」不在规定类别中，按“其他”统计")));
+                        warnings.push(issue(
+                            Severity::Warning,
+                            m.sheet_col,
+                            def.name,
+                            raw.to_string(),
+                            format!("{cell}问题类别「{raw}」不在规定类别中，按“其他”统计"),
+                        ));
                     }
                 }
                 if kind == Kind::Visits && def.name == "uscc" {
                     let code = fold_width_and_space(raw).to_uppercase();
                     if !values::uscc_is_valid(&code) {
                         let why = if code.chars().count() != 18 { "不是18位" } else { "校验位不正确" };
-                        warnings.push(issue(Severity::Warning, m.sheet_col, def.name, raw.to_string(), format!("{cell}统一社会信用代码「{raw}」{why}，请核对")));
+                        warnings.push(issue(
+                            Severity::Warning,
+                            m.sheet_col,
+                            def.name,
+                            raw.to_string(),
+                            format!("{cell}统一社会信用代码「{raw}」{why}，请核对"),
+                        ));
                     }
                     out[pos] = Val::Str(Cow::Owned(code));
                 }
@@ -686,7 +765,15 @@ impl<'a> SheetProcessor<'a> {
                     None => {
                         let col = ready.det.period_col.unwrap_or(0);
                         let raw = pc.raw();
-                        rejected.get_or_insert_with(|| issue(Severity::Error, col, "period", raw.clone(), format!("{}「{raw}」不是有效报告期，该行未计入", a1(row, col))));
+                        rejected.get_or_insert_with(|| {
+                            issue(
+                                Severity::Error,
+                                col,
+                                "period",
+                                raw.clone(),
+                                format!("{}「{raw}」不是有效报告期，该行未计入", a1(row, col)),
+                            )
+                        });
                     }
                 }
             }
@@ -704,7 +791,13 @@ impl<'a> SheetProcessor<'a> {
             }
         }
         if row_period.is_none() && rejected.is_none() {
-            rejected = Some(issue(Severity::Error, 0, "period", String::new(), format!("第{}行无法确定报告期，该行未计入", row + 1)));
+            rejected = Some(issue(
+                Severity::Error,
+                0,
+                "period",
+                String::new(),
+                format!("第{}行无法确定报告期，该行未计入", row + 1),
+            ));
         }
 
         // Kind rules.
@@ -716,7 +809,8 @@ impl<'a> SheetProcessor<'a> {
                 _ => None,
             })
         };
-        let is_null = |out: &[Val<'_>], name: &str, b: &FrameBuilder| b.position(name).is_none_or(|p| out[p] == Val::Null);
+        let is_null =
+            |out: &[Val<'_>], name: &str, b: &FrameBuilder| b.position(name).is_none_or(|p| out[p] == Val::Null);
         if rejected.is_none() {
             match kind {
                 Kind::Indicators => {
@@ -725,16 +819,34 @@ impl<'a> SheetProcessor<'a> {
                             match &ready.title_indicator {
                                 Some(t) => out[p] = Val::Str(Cow::Owned(t.clone())),
                                 None => {
-                                    rejected = Some(issue(Severity::Error, 0, "indicator", String::new(), format!("第{}行缺少指标名称，该行未计入", row + 1)))
+                                    rejected = Some(issue(
+                                        Severity::Error,
+                                        0,
+                                        "indicator",
+                                        String::new(),
+                                        format!("第{}行缺少指标名称，该行未计入", row + 1),
+                                    ))
                                 }
                             }
                         }
                     }
-                    if is_null(&out, "value_ytd", &ready.builder) && is_null(&out, "growth_reported", &ready.builder) && !is_total {
-                        rejected.get_or_insert_with(|| issue(Severity::Error, 0, "value_ytd", String::new(), format!("第{}行本年累计和增速均为空，该行未计入", row + 1)));
+                    if is_null(&out, "value_ytd", &ready.builder)
+                        && is_null(&out, "growth_reported", &ready.builder)
+                        && !is_total
+                    {
+                        rejected.get_or_insert_with(|| {
+                            issue(
+                                Severity::Error,
+                                0,
+                                "value_ytd",
+                                String::new(),
+                                format!("第{}行本年累计和增速均为空，该行未计入", row + 1),
+                            )
+                        });
                     }
                     // Converted money is in 万元 whatever the ledger said.
-                    let money = row_unit_factor.is_some() || (row_unit.is_none() && ready.det.unit_line_factor.is_some());
+                    let money =
+                        row_unit_factor.is_some() || (row_unit.is_none() && ready.det.unit_line_factor.is_some());
                     if let (Some(p), true) = (ready.builder.position("unit"), money) {
                         out[p] = Val::Str(Cow::Borrowed("万元"));
                     }
@@ -783,7 +895,11 @@ impl<'a> SheetProcessor<'a> {
             let shown = || match kind {
                 Kind::Projects => match field("project_id") {
                     Some(id) => format!("项目编号 {}", val_text(id)),
-                    None => format!("{} / {}", field("name").map(val_text).unwrap_or_default(), field("region").map(val_text).unwrap_or_default()),
+                    None => format!(
+                        "{} / {}",
+                        field("name").map(val_text).unwrap_or_default(),
+                        field("region").map(val_text).unwrap_or_default()
+                    ),
                 },
                 _ => "同一记录".to_string(),
             };
@@ -943,7 +1059,12 @@ fn text_value<'c>(name: &str, cv: &Cv<'c>, cache: &mut LabelCache, canon: usize)
 /// Folded categorical values by canonical column: raw text → canonical value.
 type FoldCache = Vec<HashMap<String, Option<&'static str>>>;
 
-fn cached_fold(cache: &mut FoldCache, canon: usize, raw: &str, fold: impl Fn(&str) -> Option<&'static str>) -> Option<&'static str> {
+fn cached_fold(
+    cache: &mut FoldCache,
+    canon: usize,
+    raw: &str,
+    fold: impl Fn(&str) -> Option<&'static str>,
+) -> Option<&'static str> {
     if cache.len() <= canon {
         cache.resize_with(canon + 1, HashMap::new);
     }
@@ -1005,7 +1126,8 @@ pub fn indicator_from_title(title: &str) -> Option<String> {
         }
     }
     let mut name = rest.trim_start_matches(['底', '末', '份']).to_string();
-    for suffix in ["完成情况表", "完成情况", "情况统计表", "统计表", "情况表", "一览表", "月报表", "月报", "情况", "表"] {
+    for suffix in ["完成情况表", "完成情况", "情况统计表", "统计表", "情况表", "一览表", "月报表", "月报", "情况", "表"]
+    {
         if let Some(s) = name.strip_suffix(suffix) {
             name = s.to_string();
         }

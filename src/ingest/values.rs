@@ -41,7 +41,13 @@ impl<'a> Cv<'a> {
             Cv::Empty => String::new(),
             Cv::Num(v) => format_plain(*v),
             Cv::Text(s) => s.to_string(),
-            Cv::Bool(b) => if *b { "TRUE".into() } else { "FALSE".into() },
+            Cv::Bool(b) => {
+                if *b {
+                    "TRUE".into()
+                } else {
+                    "FALSE".into()
+                }
+            }
             Cv::Date(v, d) => d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| format_plain(*v)),
             Cv::Error(e) => e.to_string(),
         }
@@ -152,7 +158,14 @@ pub fn parse_number_text(raw: &str) -> Number {
     }
     let mut inline_money = None;
     let mut rest: &str = &body;
-    for (suffix, factor) in [("亿元", Some(10_000.0)), ("万元", Some(1.0)), ("千元", Some(0.1)), ("元", Some(0.0001)), ("亿", Some(10_000.0)), ("万", Some(1.0))] {
+    for (suffix, factor) in [
+        ("亿元", Some(10_000.0)),
+        ("万元", Some(1.0)),
+        ("千元", Some(0.1)),
+        ("元", Some(0.0001)),
+        ("亿", Some(10_000.0)),
+        ("万", Some(1.0)),
+    ] {
         if let Some(stripped) = rest.strip_suffix(suffix) {
             rest = stripped;
             inline_money = factor;
@@ -349,8 +362,20 @@ pub fn fold_project_status(s: &str) -> Option<&'static str> {
 }
 
 pub const CATEGORIES: [&str; 14] = [
-    "融资", "用地", "用工", "人才", "物流运输", "审批手续", "水电气暖", "政策兑现", "市场销售", "科技创新",
-    "安全环保", "基础设施", "其他", "其它",
+    "融资",
+    "用地",
+    "用工",
+    "人才",
+    "物流运输",
+    "审批手续",
+    "水电气暖",
+    "政策兑现",
+    "市场销售",
+    "科技创新",
+    "安全环保",
+    "基础设施",
+    "其他",
+    "其它",
 ];
 
 /// Problem category: the canonical value, and whether it was recognised.
@@ -467,7 +492,17 @@ mod tests {
 
     #[test]
     fn dates_in_every_written_form() {
-        for s in ["2023-03-05", "2023/3/5", "2023.3.5", "2023年3月5日", "20230305", "2023-03-05 09:30:00", "2023-03-05T09:30", "２０２３年３月５日", "2023年 3月 5日"] {
+        for s in [
+            "2023-03-05",
+            "2023/3/5",
+            "2023.3.5",
+            "2023年3月5日",
+            "20230305",
+            "2023-03-05 09:30:00",
+            "2023-03-05T09:30",
+            "２０２３年３月５日",
+            "2023年 3月 5日",
+        ] {
             assert_eq!(parse_date_text(s), Some(d(2023, 3, 5)), "{s}");
         }
         for s in ["三月上旬", "2023-03", "2023/13/1", "3/5/2023", "2023-3/5", "12345"] {

@@ -203,8 +203,11 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
         // First pass without merged regions (reading them is a second pass
         // over the sheet's XML); a second pass only when the layout needs them.
         let source = || super::xlsx_merges::merged_regions(cursor_bytes, &meta.name);
-        let mut proc =
-            SheetProcessor::new(SheetInput { merges_known: false, merge_source: Some(&source), ..sheet_input(file, meta, Vec::new()) });
+        let mut proc = SheetProcessor::new(SheetInput {
+            merges_known: false,
+            merge_source: Some(&source),
+            ..sheet_input(file, meta, Vec::new())
+        });
         let mut error = match book.worksheet_cells_reader(&meta.name) {
             Ok(mut reader) => stream_cells!(reader, proc),
             Err(e) => Some(e.to_string()),
@@ -267,7 +270,8 @@ fn read_xls(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Strin
             out.push(skipped(meta, reason));
             continue;
         }
-        let merges = book.merge_cells_by_sheet_name(&meta.name).map(|m| m.iter().map(dims).collect()).unwrap_or_default();
+        let merges =
+            book.merge_cells_by_sheet_name(&meta.name).map(|m| m.iter().map(dims).collect()).unwrap_or_default();
         match book.worksheet_range(&meta.name) {
             Ok(range) => {
                 let mut proc = SheetProcessor::new(sheet_input(file, meta, merges));
@@ -333,7 +337,8 @@ pub fn decode_csv(bytes: &[u8]) -> (String, &'static str) {
 pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
     let (text, _encoding) = decode_csv(bytes);
     let delimiter = sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let meta = SheetMeta { name: sheet_name.to_string(), hidden: false, typ: SheetType::WorkSheet };
     let mut proc = SheetProcessor::new(sheet_input(file, &meta, Vec::new()));
     let mut record = csv::StringRecord::new();

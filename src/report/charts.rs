@@ -24,7 +24,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use unicode_width::UnicodeWidthStr;
 
 /// The CJK font list of every chart label.
-pub const FONT_FAMILY: &str = "\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"SimHei\",\"PingFang SC\",sans-serif";
+pub const FONT_FAMILY: &str =
+    "\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",\"SimHei\",\"PingFang SC\",sans-serif";
 
 /// Width of every chart in SVG units: the text width of an A4 page with 2 cm
 /// margins at 96 dpi is about 640.
@@ -195,7 +196,8 @@ fn horizontal_bars(
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
         if lo < 0.0 {
-            let zero = PathElement::new(vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)], AXIS.stroke_width(1));
+            let zero =
+                PathElement::new(vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)], AXIS.stroke_width(1));
             chart.draw_series(std::iter::once(zero)).map_err(plot_error)?;
         }
         if let Some(m) = marker {
@@ -243,12 +245,8 @@ fn percent_axis(x: &f64) -> String {
 /// 投资完成率 by region, highest first, coloured by flag, with the time
 /// progress as a dashed line.
 fn completion_by_region(report: &Report) -> Result<Option<String>, Error> {
-    let mut rows: Vec<_> = report
-        .projects
-        .by_region
-        .iter()
-        .filter_map(|g| g.figures.completion_rate.map(|r| (g, r)))
-        .collect();
+    let mut rows: Vec<_> =
+        report.projects.by_region.iter().filter_map(|g| g.figures.completion_rate.map(|r| (g, r))).collect();
     if rows.is_empty() {
         return Ok(None);
     }
@@ -374,14 +372,16 @@ fn monthly_trend(report: &Report) -> Result<Option<String>, Error> {
             .label_style(font(LABEL_PX).color(&INK))
             .draw()
             .map_err(plot_error)?;
-        root.draw(&Text::new(format!("单位：{unit}"), (y_area as i32 - 36, 10), text_style(LABEL_PX - 1.0, AXIS, HPos::Left)))
-            .map_err(plot_error)?;
+        root.draw(&Text::new(
+            format!("单位：{unit}"),
+            (y_area as i32 - 36, 10),
+            text_style(LABEL_PX - 1.0, AXIS, HPos::Left),
+        ))
+        .map_err(plot_error)?;
         let coords: Vec<(SegmentValue<i32>, f64)> =
             points.iter().map(|(m, d)| (SegmentValue::CenterOf(*m as i32), d / scale)).collect();
         chart.draw_series(LineSeries::new(coords.clone(), BLUE.stroke_width(2))).map_err(plot_error)?;
-        chart
-            .draw_series(coords.iter().map(|c| Circle::new(c.clone(), 3, BLUE.filled())))
-            .map_err(plot_error)?;
+        chart.draw_series(coords.iter().map(|c| Circle::new(c.clone(), 3, BLUE.filled()))).map_err(plot_error)?;
         for ((_, d), c) in points.iter().zip(&coords) {
             let label = EmptyElement::at(c.clone())
                 + Text::new(fmt_amount(*d), (0, -12), text_style(LABEL_PX - 1.0, INK, HPos::Center));

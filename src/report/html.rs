@@ -66,10 +66,7 @@ fn rank_line<'a>(item: String, basis: &'static str, mut places: Vec<Place<'a>>) 
 }
 
 fn ranked_groups<'a, T>(groups: &'a [Grouped<T>], value: impl Fn(&T) -> Option<f64>) -> Vec<Place<'a>> {
-    groups
-        .iter()
-        .filter_map(|g| g.rank.map(|rank| Place { label: &g.label, rank, value: value(&g.figures) }))
-        .collect()
+    groups.iter().filter_map(|g| g.rank.map(|rank| Place { label: &g.label, rank, value: value(&g.figures) })).collect()
 }
 
 fn ranking(report: &Report) -> Vec<RankLine<'_>> {

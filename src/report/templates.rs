@@ -424,11 +424,7 @@ pub fn common_context(report: &Report) -> Vec<(&'static str, Value)> {
 /// Renders one template; template errors name the file and line and quote
 /// the line. An error in an office's own template is theirs to fix (a usage
 /// error); one in the built-in templates is ours.
-pub fn render(
-    name: &str,
-    dir: Option<&Path>,
-    context: Vec<(&'static str, Value)>,
-) -> Result<String, Error> {
+pub fn render(name: &str, dir: Option<&Path>, context: Vec<(&'static str, Value)>) -> Result<String, Error> {
     let env = environment(dir);
     let ctx: std::collections::BTreeMap<&str, Value> = context.into_iter().collect();
     let result = env.get_template(name).and_then(|t| t.render(ctx));
@@ -443,7 +439,9 @@ pub fn render(
         // dump every referenced variable, which for `report` is the whole
         // Report: far too much for a terminal.
         if let (Some(file), Some(line)) = (e.name(), e.line()) {
-            if let Some(text) = template_source(file, dir).as_deref().and_then(|s| s.lines().nth(line.saturating_sub(1))) {
+            if let Some(text) =
+                template_source(file, dir).as_deref().and_then(|s| s.lines().nth(line.saturating_sub(1)))
+            {
                 msg.push_str(&format!("\n  {file} 第{line}行：{}", text.trim()));
             }
         }

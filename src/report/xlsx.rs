@@ -23,9 +23,9 @@ use crate::model::{Grouped, IndicatorFigures, ProblemFigures, ProjectFigures, Re
 use crate::quality::Kind;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartDataLabel, ChartFont, ChartLegendPosition, ChartLine, ChartMarker, ChartType, ConditionalFormatCell,
-    ConditionalFormatCellRule, DocProperties, Format, FormatAlign, FormatBorder, FormatUnderline, Table, TableColumn, TableStyle, Url,
-    Workbook, Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartDataLabel, ChartFont, ChartLegendPosition, ChartLine, ChartMarker, ChartType,
+    ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, Format, FormatAlign, FormatBorder,
+    FormatUnderline, Table, TableColumn, TableStyle, Url, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthChar;
 
@@ -162,7 +162,10 @@ impl Formats {
             wrap: data(Fmt::Text).set_text_wrap(),
             wrap_total: data(Fmt::Text).set_text_wrap().set_bold(),
             link: border(
-                Format::new().set_font_color("0563C1").set_underline(FormatUnderline::Single).set_align(FormatAlign::VerticalCenter),
+                Format::new()
+                    .set_font_color("0563C1")
+                    .set_underline(FormatUnderline::Single)
+                    .set_align(FormatAlign::VerticalCenter),
             ),
             cf_green: fill(GREEN),
             cf_yellow: fill(YELLOW),
@@ -523,7 +526,8 @@ impl Sheet {
                 data_need[c] = data_need[c].max(cell_units(cell, t.columns[c].fmt) + 2.0);
             }
         }
-        let wrapping: Vec<bool> = t.columns.iter().zip(&data_need).map(|(c, &n)| c.fmt == Fmt::Text && n > c.cap).collect();
+        let wrapping: Vec<bool> =
+            t.columns.iter().zip(&data_need).map(|(c, &n)| c.fmt == Fmt::Text && n > c.cap).collect();
 
         for (i, r) in t.rows.iter().enumerate() {
             let row = first + i as u32;
@@ -546,7 +550,9 @@ impl Sheet {
                         self.ws.write_string_with_format(row, cu, s, fmt).map(|_| ())
                     }
                     Cell::Num(v) => self.ws.write_number_with_format(row, cu, *v, fmt).map(|_| ()),
-                    Cell::NumAs(v, own) => self.ws.write_number_with_format(row, cu, *v, f.data(*own, r.total)).map(|_| ()),
+                    Cell::NumAs(v, own) => {
+                        self.ws.write_number_with_format(row, cu, *v, f.data(*own, r.total)).map(|_| ())
+                    }
                     Cell::Date(d) => self.ws.write_date_with_format(row, cu, d, f.data(Fmt::Date, r.total)).map(|_| ()),
                     Cell::Link(sheet, shown) => {
                         let url = Url::new(format!("internal:'{sheet}'!A1")).set_text(shown.as_str());
@@ -577,7 +583,8 @@ impl Sheet {
             shown.iter().map(|h| TableColumn::new().set_header(h.as_str()).set_header_format(&f.header)).collect();
         // No filter buttons: they cover the end of centred two-line headers
         // on screen; Excel's 数据 → 筛选 turns them on when wanted.
-        let table = Table::new().set_name(t.name).set_columns(&columns).set_style(TableStyle::Light1).set_autofilter(false);
+        let table =
+            Table::new().set_name(t.name).set_columns(&columns).set_style(TableStyle::Light1).set_autofilter(false);
         self.ws.add_table(header, 0, last, ncols - 1, &table).map_err(xl)?;
 
         for rule in &t.rules {
@@ -589,7 +596,9 @@ impl Sheet {
                     Tone::Red => &f.cf_red,
                     Tone::Blue => &f.cf_blue,
                 };
-                let cf = ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::EqualTo(*value)).set_format(format);
+                let cf = ConditionalFormatCell::new()
+                    .set_rule(ConditionalFormatCellRule::EqualTo(*value))
+                    .set_format(format);
                 self.ws.add_conditional_format(first, c, last, c, &cf).map_err(xl)?;
             }
         }
@@ -777,7 +786,8 @@ fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a? - b?)
 }
 
-const FLAG_NOTE: &str = "进度标识：绿 = 完成率不低于时序进度；黄 = 低于时序进度但在黄色区间内（默认10个百分点）；红 = 落后更多。";
+const FLAG_NOTE: &str =
+    "进度标识：绿 = 完成率不低于时序进度；黄 = 低于时序进度但在黄色区间内（默认10个百分点）；红 = 落后更多。";
 
 // ---------------------------------------------------------------------------
 // The workbook.
@@ -917,7 +927,9 @@ fn contents(f: &Formats, number: &mut u32) -> Result<Sheet, Error> {
     let rows = SHEETS
         .iter()
         .enumerate()
-        .map(|(i, (name, what))| row(vec![int(i as i64 + 1), Cell::Link(name.to_string(), name.to_string()), text(*what)]))
+        .map(|(i, (name, what))| {
+            row(vec![int(i as i64 + 1), Cell::Link(name.to_string(), name.to_string()), text(*what)])
+        })
         .collect();
     let spec = TableSpec {
         name: "tbl_contents",
@@ -935,7 +947,10 @@ fn contents(f: &Formats, number: &mut u32) -> Result<Sheet, Error> {
 
 fn notes(f: &Formats, number: &mut u32) -> Result<Sheet, Error> {
     let mut s = Sheet::new("说明")?;
-    let rows = METRICS.iter().map(|(key, name, unit, def)| row(vec![text(*key), text(*name), text(*unit), text(*def)])).collect();
+    let rows = METRICS
+        .iter()
+        .map(|(key, name, unit, def)| row(vec![text(*key), text(*name), text(*unit), text(*def)]))
+        .collect();
     let spec = TableSpec {
         name: "tbl_definitions",
         title: "数据定义和计量单位".into(),
@@ -951,8 +966,10 @@ fn notes(f: &Formats, number: &mut u32) -> Result<Sheet, Error> {
         rules: vec![],
         notes: vec![
             format!("注：1. {FLAG_NOTE}"),
-            "　　2. 总览中的差距 = 实际 − 目标（负数为尚差）；没有进度标识的目标，实际不低于目标为绿，否则为红。".into(),
-            "　　3. 督办颜色：蓝 = 逾期1—7天，黄 = 8—30天，红 = 30天以上（默认阈值，可在 statbrief.toml 中调整）。".into(),
+            "　　2. 总览中的差距 = 实际 − 目标（负数为尚差）；没有进度标识的目标，实际不低于目标为绿，否则为红。"
+                .into(),
+            "　　3. 督办颜色：蓝 = 逾期1—7天，黄 = 8—30天，红 = 30天以上（默认阈值，可在 statbrief.toml 中调整）。"
+                .into(),
             "　　4. “合计”行为各项之和（比率由和计算，不是平均），经济指标的“全部”行同理，不参加排名。".into(),
         ],
     };
@@ -1197,7 +1214,9 @@ fn projects(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<S
         name: "tbl_projects",
         title: format!("重点项目推进情况（{period}）"),
         unit: "单位：万元，%".into(),
-        source: format!("资料来源：各地报送的重点项目台账（{month}），statbrief 整理；来源文件、工作表和行号指向台账原行。"),
+        source: format!(
+            "资料来源：各地报送的重点项目台账（{month}），statbrief 整理；来源文件、工作表和行号指向台账原行。"
+        ),
         columns: vec![
             col("项目编号", Fmt::Text),
             col_cap("项目名称", Fmt::Text, 46.0),
@@ -1406,7 +1425,8 @@ fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<S
         unresolvable: v.unresolvable,
         resolution_rate: v.resolution_rate,
     };
-    let source = "资料来源：各单位报送的走访问题台账，statbrief 整理；同一问题出现在多期台账时以最新一期为准。".to_string();
+    let source =
+        "资料来源：各单位报送的走访问题台账，statbrief 整理；同一问题出现在多期台账时以最新一期为准。".to_string();
     let parts: [(&Vec<Grouped<ProblemFigures>>, &str, &'static str, &str); 4] = [
         (&v.by_category, "问题类别", "tbl_problems_by_category", "按问题类别分"),
         (&v.by_tier, "办理层级", "tbl_problems_by_tier", "按办理层级分"),
@@ -1446,12 +1466,17 @@ fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<S
             columns,
             rows,
             rules: vec![],
-            notes: if ranked { vec!["注：干部单位按解决率从高到低排名，并列取较小名次。".into()] } else { vec![] },
+            notes: if ranked {
+                vec!["注：干部单位按解决率从高到低排名，并列取较小名次。".into()]
+            } else {
+                vec![]
+            },
         };
         let table_top = top;
         let placed = s.table(f, top, &spec, number)?;
         top = placed.next;
-        if name == "tbl_problems_by_category" && placed.has_data && placed.last >= placed.first + placed.leading_totals {
+        if name == "tbl_problems_by_category" && placed.has_data && placed.last >= placed.first + placed.leading_totals
+        {
             let (first, last) = (placed.first + placed.leading_totals, placed.last);
             let mut chart = Chart::new(ChartType::Bar);
             for (c, series) in [(1u16, "问题数"), (2, "已解决")] {
@@ -1526,10 +1551,18 @@ fn overdue(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<Sh
 fn visits(r: &Report, f: &Formats, _period: &str, number: &mut u32) -> Result<Sheet, Error> {
     let mut s = Sheet::new("走访情况")?;
     let v = &r.visits;
-    let mut rows: Vec<Row> =
-        v.monthly.iter().map(|m| row(vec![text(format!("{}月", m.month)), int(m.visits), int(m.problems), int(m.resolved)])).collect();
+    let mut rows: Vec<Row> = v
+        .monthly
+        .iter()
+        .map(|m| row(vec![text(format!("{}月", m.month)), int(m.visits), int(m.problems), int(m.resolved)]))
+        .collect();
     if !rows.is_empty() {
-        rows.push(total_row(vec![text(format!("{}合计", ytd_label(r.month))), int(v.visits), int(v.problems), int(v.resolved)]));
+        rows.push(total_row(vec![
+            text(format!("{}合计", ytd_label(r.month))),
+            int(v.visits),
+            int(v.problems),
+            int(v.resolved),
+        ]));
     }
     let spec = TableSpec {
         name: "tbl_visits_monthly",

@@ -3,7 +3,9 @@
 //! (contribution in percentage points) and 贡献率 (share of the increase),
 //! targets, and the whole computed from sums — never from averaged rates.
 
-use super::{col_f64, col_i64, col_str, competition_rank, growth, label_order, pct, stat_issue, sum_or_null, AsOf, Targets};
+use super::{
+    col_f64, col_i64, col_str, competition_rank, growth, label_order, pct, stat_issue, sum_or_null, AsOf, Targets,
+};
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::IndicatorFigures;
@@ -24,7 +26,12 @@ fn rows_of(df: &DataFrame, year: i32, month: i64, totals: bool) -> LazyFrame {
         .filter(col("year").eq(lit(year)).and(col("month").eq(lit(month as i32))).and(col("is_total").eq(lit(totals))))
 }
 
-pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<(Vec<IndicatorFigures>, Vec<Issue>), Error> {
+pub fn compute(
+    df: &DataFrame,
+    targets: &Targets,
+    as_of: AsOf,
+    config: &Config,
+) -> Result<(Vec<IndicatorFigures>, Vec<Issue>), Error> {
     let mut issues = Vec::new();
     let months = df
         .clone()
@@ -57,7 +64,10 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         .join(previous, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
         .with_columns([
             col("value_ytd").alias("ytd"),
-            when(col("value_ytd_ly").is_not_null()).then(col("value_ytd_ly")).otherwise(col("ly_from_file")).alias("ytd_ly"),
+            when(col("value_ytd_ly").is_not_null())
+                .then(col("value_ytd_ly"))
+                .otherwise(col("ly_from_file"))
+                .alias("ytd_ly"),
             col("value_month").alias("month_value"),
         ])
         .with_columns([
@@ -113,7 +123,13 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             if let Some(n) = &names[i] {
                 reported_by.insert(
                     n.clone(),
-                    (ytd[i], gr[i], files[i].clone().unwrap_or_default(), sheets[i].clone().unwrap_or_default(), rows[i].unwrap_or(0)),
+                    (
+                        ytd[i],
+                        gr[i],
+                        files[i].clone().unwrap_or_default(),
+                        sheets[i].clone().unwrap_or_default(),
+                        rows[i].unwrap_or(0),
+                    ),
                 );
             }
         }

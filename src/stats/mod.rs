@@ -130,7 +130,13 @@ fn name_cells(issues: &mut [Issue], quality: &crate::quality::DataQuality) {
 }
 
 /// A statistics warning that is not about one cell.
-pub(crate) fn stat_issue(file: &str, sheet: Option<&str>, row: Option<i32>, column: Option<&str>, message: String) -> Issue {
+pub(crate) fn stat_issue(
+    file: &str,
+    sheet: Option<&str>,
+    row: Option<i32>,
+    column: Option<&str>,
+    message: String,
+) -> Issue {
     Issue {
         severity: Severity::Warning,
         file: file.to_string(),
@@ -225,7 +231,13 @@ pub(crate) fn label_order<'c>(config: &'c Config, key: &str) -> impl Fn(&String,
         let blank = |s: &String| s == UNLABELLED;
         blank(a)
             .cmp(&blank(b))
-            .then_with(|| if by_region { config.region_rank(a).cmp(&config.region_rank(b)) } else { std::cmp::Ordering::Equal })
+            .then_with(|| {
+                if by_region {
+                    config.region_rank(a).cmp(&config.region_rank(b))
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
             .then_with(|| a.cmp(b))
     }
 }
@@ -318,7 +330,11 @@ mod tests {
     #[test]
     fn division_by_zero_is_null() {
         let df = df!("a" => [Some(5.0), Some(5.0), None], "b" => [Some(0.0), Some(10.0), Some(10.0)]).unwrap();
-        let out = df.lazy().select([pct(col("a"), col("b")).alias("p"), growth(col("a"), col("b")).alias("g")]).collect().unwrap();
+        let out = df
+            .lazy()
+            .select([pct(col("a"), col("b")).alias("p"), growth(col("a"), col("b")).alias("g")])
+            .collect()
+            .unwrap();
         assert_eq!(col_f64(&out, "p").unwrap(), vec![None, Some(50.0), None]);
         assert_eq!(col_f64(&out, "g").unwrap(), vec![None, Some(-50.0), None]);
     }

@@ -5,9 +5,9 @@
 //! Figures come from the latest projects sheet of the year up to the as-of
 //! month, because each monthly ledger is cumulative (1—M月).
 
-use super::{str_ca, strs, 
-    col_days, col_f64, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, stat_issue, sum_or_null,
-    AsOf, Targets, UNLABELLED,
+use super::{
+    col_days, col_f64, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, stat_issue,
+    str_ca, strs, sum_or_null, AsOf, Targets, UNLABELLED,
 };
 use crate::config::Config;
 use crate::error::Error;
@@ -20,11 +20,8 @@ pub const GROUPS: [&str; 4] = ["region", "chain", "leader", "level"];
 /// The aggregates of a set of project rows.
 fn aggregates(as_of: AsOf) -> Vec<Expr> {
     let start = col("start_date").cast(DataType::Int32);
-    let in_year = start
-        .clone()
-        .gt_eq(lit(as_of.year_start_days()))
-        .and(start.lt_eq(lit(as_of.end_days())))
-        .fill_null(lit(false));
+    let in_year =
+        start.clone().gt_eq(lit(as_of.year_start_days())).and(start.lt_eq(lit(as_of.end_days()))).fill_null(lit(false));
     // A project without a start date counts as a new start when its status says so.
     let by_status = col("start_date").is_null().and(col("status").eq(lit("新开工")).fill_null(lit(false)));
     let new_start = in_year.or(by_status);
@@ -44,7 +41,10 @@ fn aggregates(as_of: AsOf) -> Vec<Expr> {
 
 /// Rates and the flag, from the aggregates.
 fn derived() -> Vec<Expr> {
-    vec![pct(col("done"), col("plan")).alias("completion_rate"), pct(col("started"), col("count")).alias("started_rate")]
+    vec![
+        pct(col("done"), col("plan")).alias("completion_rate"),
+        pct(col("started"), col("count")).alias("started_rate"),
+    ]
 }
 
 fn flag_expr(time_progress: f64, yellow_band_pp: f64) -> Expr {
@@ -108,7 +108,12 @@ fn with_targets(f: &mut ProjectFigures, targets: &Targets, scope: Option<&str>) 
     f.new_start_target_rate = f.new_start_target.and_then(|t| ratio_pct(f.new_starts as f64, t));
 }
 
-pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<(ProjectsReport, Vec<Issue>), Error> {
+pub fn compute(
+    df: &DataFrame,
+    targets: &Targets,
+    as_of: AsOf,
+    config: &Config,
+) -> Result<(ProjectsReport, Vec<Issue>), Error> {
     let mut issues = Vec::new();
     let time_progress = as_of.month as f64 / 12.0 * 100.0;
     let band = config.yellow_band_pp;
@@ -130,7 +135,10 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             None,
             None,
             None,
-            format!("{}年{}月没有重点项目台账，项目数据使用{}年{}月的台账", as_of.year, as_of.month, as_of.year, latest),
+            format!(
+                "{}年{}月没有重点项目台账，项目数据使用{}年{}月的台账",
+                as_of.year, as_of.month, as_of.year, latest
+            ),
         ));
     }
     let current = year_rows.clone().lazy().filter(col("month").eq(lit(latest as i32))).collect()?;
@@ -214,7 +222,8 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
 fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<Issue>, Error> {
     let mut issues = Vec::new();
     // A project is its 项目编号, else (name, region); keys borrow the columns.
-    let (ids_ca, key_names_ca, regions_ca) = (str_ca(year_rows, "project_id")?, str_ca(year_rows, "name")?, str_ca(year_rows, "region")?);
+    let (ids_ca, key_names_ca, regions_ca) =
+        (str_ca(year_rows, "project_id")?, str_ca(year_rows, "name")?, str_ca(year_rows, "region")?);
     let (ids, key_names, regions) = (strs(&ids_ca), strs(&key_names_ca), strs(&regions_ca));
     let keys: Vec<(Option<&str>, Option<&str>, Option<&str>)> = (0..year_rows.height())
         .map(|i| match ids[i] {
@@ -264,7 +273,13 @@ fn checks(year_rows: &DataFrame, latest: i64, as_of: AsOf) -> Result<Vec<Issue>,
         let (file, sheet, row) = (files[i].unwrap_or(""), sheets[i], rows[i].map(|r| r as i32));
         if let (Some(d), Some(t)) = (done[i], total[i]) {
             if d > t {
-                issues.push(stat_issue(file, sheet, row, Some("done_ytd"), format!("项目「{name}」本年累计完成投资{d}万元，超过总投资{t}万元，请核实")));
+                issues.push(stat_issue(
+                    file,
+                    sheet,
+                    row,
+                    Some("done_ytd"),
+                    format!("项目「{name}」本年累计完成投资{d}万元，超过总投资{t}万元，请核实"),
+                ));
             }
         }
         if let Some(s) = start[i] {
@@ -331,6 +346,8 @@ fn items(current: &DataFrame, time_progress: f64, band: f64, config: &Config) ->
         })
         .collect();
     let order = label_order(config, "region");
-    out.sort_by(|a, b| order(&a.region, &b.region).then_with(|| a.source_file.cmp(&b.source_file)).then(a.row.cmp(&b.row)));
+    out.sort_by(|a, b| {
+        order(&a.region, &b.region).then_with(|| a.source_file.cmp(&b.source_file)).then(a.row.cmp(&b.row))
+    });
     Ok(out)
 }

@@ -6,7 +6,10 @@
 //! ledger; the row from the latest period wins, so a cumulative ledger and
 //! a ledger of monthly increments give the same figures.
 
-use super::{str_ca, strs, col_days, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, AsOf, Targets, UNLABELLED};
+use super::{
+    col_days, col_i64, col_str, competition_rank, days_to_string, label_order, pct, ratio_pct, str_ca, strs, AsOf,
+    Targets, UNLABELLED,
+};
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Grouped, Overdue, ProblemFigures, VisitsMonth, VisitsReport};
@@ -17,9 +20,15 @@ use std::collections::HashMap;
 /// (visit id) or (date, cadre, enterprise).
 type VisitKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>, Option<&'a str>);
 
-pub const GROUPS: [(&str, &str); 4] = [("category", "category"), ("tier", "tier"), ("region", "region"), ("cadre_unit", "cadre_unit")];
+pub const GROUPS: [(&str, &str); 4] =
+    [("category", "category"), ("tier", "tier"), ("region", "region"), ("cadre_unit", "cadre_unit")];
 
-pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<(VisitsReport, Vec<Issue>), Error> {
+pub fn compute(
+    df: &DataFrame,
+    targets: &Targets,
+    as_of: AsOf,
+    config: &Config,
+) -> Result<(VisitsReport, Vec<Issue>), Error> {
     let issues = Vec::new();
     let period_ok = (col("year") * lit(100) + col("month")).lt_eq(lit(as_of.year * 100 + as_of.month as i32));
     let date = col("visit_date").cast(DataType::Int32);
@@ -165,7 +174,12 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     report.on_time_rate = ratio_pct(on_time as f64, resolved_with_date as f64);
     report.median_days = median(&mut durations);
     report.satisfaction_rate = ratio_pct(sat_good as f64, sat_total as f64);
-    report.overdue.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.enterprise.cmp(&b.enterprise)).then_with(|| a.problem.cmp(&b.problem)));
+    report.overdue.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then_with(|| a.enterprise.cmp(&b.enterprise))
+            .then_with(|| a.problem.cmp(&b.problem))
+    });
     report.overdue_count = report.overdue.len() as i64;
     report.resolution_target = targets.find(None, |m| m.contains("问题解决率")).map(|t| t.0);
     report.satisfaction_target = targets.find(None, |m| m.contains("满意率")).map(|t| t.0);

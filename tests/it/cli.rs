@@ -93,7 +93,13 @@ fn a_config_key_typo_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("statbrief.toml");
     std::fs::write(&cfg, "yelow_band_pp = 5\n").unwrap();
-    let r = statbrief().args(["run", "--input", SAMPLE, "--config"]).arg(&cfg).arg("--out").arg(dir.path().join("o")).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--input", SAMPLE, "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("yelow_band_pp"));
 }
@@ -105,14 +111,26 @@ fn a_broken_template_leaves_no_output() {
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(templates.join("article.md.j2"), "{{ no_such_variable }}\n").unwrap();
     let out = dir.path().join("out");
-    let r = statbrief().args(["run", "--input", SAMPLE, "--templates"]).arg(&templates).arg("--out").arg(&out).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--input", SAMPLE, "--templates"])
+        .arg(&templates)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("no_such_variable"));
     assert!(!out.exists(), "no partial output");
     // Into an existing folder: its old files stay as they were.
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("metrics.json"), "old").unwrap();
-    let r = statbrief().args(["run", "--input", SAMPLE, "--templates"]).arg(&templates).arg("--out").arg(&out).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--input", SAMPLE, "--templates"])
+        .arg(&templates)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(out.join("metrics.json")).unwrap(), "old");
     assert!(!out.join("briefing.html").exists());
@@ -140,13 +158,20 @@ fn article_sections_are_numbered_as_they_appear() {
         std::fs::copy(&path, input.path().join(path.file_name().unwrap())).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    let r = statbrief().args(["run", "--period", "2025H1", "--input"]).arg(input.path()).arg("--out").arg(out.path()).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--period", "2025H1", "--input"])
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
     let article = std::fs::read_to_string(out.path().join("article.md")).unwrap();
     let heads: Vec<&str> = article.lines().filter(|l| l.starts_with("## ")).collect();
     assert_eq!(heads, vec!["## 一、入企服务和问题办理"]);
     // Without --period there is no projects or indicators ledger to date the report.
-    let r = statbrief().args(["run", "--input"]).arg(input.path()).arg("--out").arg(out.path().join("x")).output().unwrap();
+    let r =
+        statbrief().args(["run", "--input"]).arg(input.path()).arg("--out").arg(out.path().join("x")).output().unwrap();
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("--period"));
 }
@@ -154,7 +179,11 @@ fn article_sections_are_numbered_as_they_appear() {
 #[test]
 fn january_is_worded_1月_not_1_to_1月() {
     let dir = tempfile::tempdir().unwrap();
-    let r = statbrief().args(["run", "--input", SAMPLE, "--period", "2025-01", "--out"]).arg(dir.path().join("o")).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--input", SAMPLE, "--period", "2025-01", "--out"])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&r.stdout);
     assert!(stdout.contains("统计截止：2025年1月（2025-01）"), "{stdout}");

@@ -17,10 +17,28 @@ fn every_metrics_key_is_documented() {
     // appears in the definitions table.
     let keys: Vec<&str> = statbrief::definitions::METRICS.iter().map(|m| m.0).collect();
     let all = keys.join(" ");
-    for k in ["completion_rate", "time_progress", "flag", "new_starts", "started_rate", "target_completion_rate", "new_start_target_rate",
-        "ytd_ly", "growth", "mom", "rank", "contribution_pp", "contribution_share", "gap_pp", "resolution_rate", "on_time_rate",
-        "median_days", "satisfaction_rate", "overdue_count", "data_quality"]
-    {
+    for k in [
+        "completion_rate",
+        "time_progress",
+        "flag",
+        "new_starts",
+        "started_rate",
+        "target_completion_rate",
+        "new_start_target_rate",
+        "ytd_ly",
+        "growth",
+        "mom",
+        "rank",
+        "contribution_pp",
+        "contribution_share",
+        "gap_pp",
+        "resolution_rate",
+        "on_time_rate",
+        "median_days",
+        "satisfaction_rate",
+        "overdue_count",
+        "data_quality",
+    ] {
         assert!(all.contains(k), "{k} is not documented");
     }
 }

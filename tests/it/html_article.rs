@@ -125,7 +125,10 @@ fn article_figures_are_the_reports() {
     assert!(a.contains(&format!("规上工业增加值同比{}", fmt_growth(growth("规上工业增加值", "全部")))), "{a}");
     assert!(a.contains("规上工业增加值同比增长7.2%，高于年度目标0.2个百分点，白水镇增速位居全县第一。"), "{a}");
     // 工业产值: (2400 / 2250 − 1) = 6.7 %; 白水镇 20 % is first.
-    assert!(a.contains(&format!("工业产值完成{}，同比{}", fmt_amount(2400.0), fmt_growth(growth("工业产值", "全部")))), "{a}");
+    assert!(
+        a.contains(&format!("工业产值完成{}，同比{}", fmt_amount(2400.0), fmt_growth(growth("工业产值", "全部")))),
+        "{a}"
+    );
     assert!(a.contains("工业产值完成2,400万元，同比增长6.7%，白水镇增速位居全县第一。"), "{a}");
     // Visits: the article's example sentence, from the Report's counts.
     let visits = format!(
@@ -193,7 +196,13 @@ fn briefing_renders_for_a_single_region_and_for_no_data() {
     r.data_quality = Default::default();
     let page = briefing(&r);
     assert_eq!(page.matches("<svg").count(), 0);
-    for empty in ["本期没有重点项目台账数据", "本期没有经济指标月报数据", "本期没有走访问题台账数据", "本期没有可排名的数据", "没有逾期未办结的问题"] {
+    for empty in [
+        "本期没有重点项目台账数据",
+        "本期没有经济指标月报数据",
+        "本期没有走访问题台账数据",
+        "本期没有可排名的数据",
+        "没有逾期未办结的问题",
+    ] {
         assert!(page.contains(empty), "{empty}");
     }
     assert_no_missing_words(&visible_text(&page));
@@ -213,7 +222,8 @@ fn outline(html: &str) -> String {
         } else if let Some(cap) = c.get(4) {
             lines.push(format!("  table: {}", cap.as_str()));
         } else if let Some(head) = c.get(5) {
-            let cells: Vec<&str> = th.captures_iter(head.as_str()).filter_map(|m| m.get(1)).map(|m| m.as_str()).collect();
+            let cells: Vec<&str> =
+                th.captures_iter(head.as_str()).filter_map(|m| m.get(1)).map(|m| m.as_str()).collect();
             lines.push(format!("    | {} |", cells.join(" | ")));
         } else if let Some(fig) = c.get(6) {
             lines.push(format!("  figure: {}", fig.as_str()));
@@ -262,7 +272,10 @@ fn briefing_escapes_names_from_the_ledgers() {
     let mut r = report();
     // The enterprise named <script>alert(1)</script> in the visits ledger is overdue.
     let page = briefing(&r);
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
     assert!(!page.contains("<script"), "no script element may reach the page");
     // A region name with markup, in tables and in the SVG charts.
     r.projects.by_region[0].label = "<img src=x onerror=alert(2)>".into();
@@ -280,7 +293,8 @@ fn briefing_requests_nothing_from_the_network() {
     let remote = regex::Regex::new(r#"(?i)(src|href|srcset|action|poster)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?\s*(https?:)?//|@import|<link\s|<script|<iframe|<img\s"#).unwrap();
     assert!(!remote.is_match(&page), "{:?}", remote.find(&page));
     // The only URL is the SVG namespace, which is a name, not a request.
-    let urls: Vec<&str> = regex::Regex::new(r"https?://[^\s\x22']+").unwrap().find_iter(&page).map(|m| m.as_str()).collect();
+    let urls: Vec<&str> =
+        regex::Regex::new(r"https?://[^\s\x22']+").unwrap().find_iter(&page).map(|m| m.as_str()).collect();
     assert!(urls.iter().all(|u| *u == "http://www.w3.org/2000/svg"), "{urls:?}");
 }
 

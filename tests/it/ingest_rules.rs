@@ -8,8 +8,6 @@
 //! `rows == accepted + blank + total_rows + rejected` and that the frame holds
 //! exactly the sheet's accepted rows.
 
-
-
 use crate::common::*;
 use statbrief::quality::{Kind, Severity};
 
@@ -109,9 +107,7 @@ fn traditional_spaced_and_year_prefixed_headers_read_like_plain_ones() {
     // One workbook, four spellings of the same header; the period comes from
     // the file name (2023-05). The Traditional sheet also writes its towns in
     // Traditional characters: region is a label column, folded to Simplified.
-    let data = |towns: [&str; 2]| {
-        vec![row!["甲项目", towns[0], 1000, 300], row!["乙项目", towns[1], 2000, 450.5]]
-    };
+    let data = |towns: [&str; 2]| vec![row!["甲项目", towns[0], 1000, 300], row!["乙项目", towns[1], 2000, 450.5]];
     let mk = |name: &str, header: Vec<X>, towns: [&str; 2]| {
         let mut s = Sheet::new(name).row(header);
         for r in data(towns) {
@@ -119,8 +115,16 @@ fn traditional_spaced_and_year_prefixed_headers_read_like_plain_ones() {
         }
         s
     };
-    let plain = mk("简体", row!["项目名称", "所属地区", "年度计划投资（万元）", "本年累计完成投资（万元）"], ["白水镇", "东河镇"]);
-    let trad = mk("繁體", row!["項目名稱", "所屬地區", "年度計劃投資（萬元）", "本年累計完成投資（萬元）"], ["白水鎮", "東河鎮"]);
+    let plain = mk(
+        "简体",
+        row!["项目名称", "所属地区", "年度计划投资（万元）", "本年累计完成投资（万元）"],
+        ["白水镇", "东河镇"],
+    );
+    let trad = mk(
+        "繁體",
+        row!["項目名稱", "所屬地區", "年度計劃投資（萬元）", "本年累計完成投資（萬元）"],
+        ["白水鎮", "東河鎮"],
+    );
     let spaced = mk(
         "换行",
         row!["项目\n名称", "所属\u{3000}地区", "年度计划\n投资（万元）", "本年累计完成 投资（万元）"],
@@ -229,7 +233,9 @@ fn totals_blanks_and_notes() {
     // Nothing about the rows below the note.
     let all = issues(&ing, "合计.xlsx", Some("项目"));
     assert!(
-        all.iter().all(|i| i.severity != Severity::Error && !i.message.contains("戊项目") && i.cell.as_deref() != Some("A12")),
+        all.iter().all(|i| i.severity != Severity::Error
+            && !i.message.contains("戊项目")
+            && i.cell.as_deref() != Some("A12")),
         "{all:#?}"
     );
 }
@@ -289,7 +295,10 @@ fn numbers_as_clerks_write_them() {
     assert!(empty.message.contains("该行未计入"), "{}", empty.message);
 
     let slash = issue_at(&ing, file, sh, "C9");
-    assert_eq!((slash.severity, slash.column.as_deref(), slash.value.as_deref()), (Severity::Error, Some("region"), Some("/")));
+    assert_eq!(
+        (slash.severity, slash.column.as_deref(), slash.value.as_deref()),
+        (Severity::Error, Some("region"), Some("/"))
+    );
     assert!(slash.message.contains("该行未计入"), "{}", slash.message);
 
     // Missing markers in the optional column are silent: no issue at D4, D6, D8.
@@ -309,7 +318,7 @@ fn date_variants() -> Vec<X> {
     vec![
         X::D(date(2023, 3, 5)),   // an Excel date cell
         X::DCn(date(2023, 3, 5)), // an Excel date cell shown as 2023年3月5日
-        X::N(44990.0),          // a plain serial number
+        X::N(44990.0),            // a plain serial number
         X::from("2023-03-05"),
         X::from("2023/3/5"),
         X::from("2023.3.5"),
@@ -324,7 +333,8 @@ fn dates_in_every_written_form() {
     let dir = tmp();
     // 项目: Excel rows 2..=10 carry the nine forms in 开工日期 (E, optional);
     //       row 11 has 三月上旬 → null with a Warning at E11, row accepted.
-    let mut projects = Sheet::new("项目").row(row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资", "开工日期"]);
+    let mut projects =
+        Sheet::new("项目").row(row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资", "开工日期"]);
     for (i, d) in date_variants().into_iter().enumerate() {
         projects = projects.row(vec![X::from(format!("项目{}", i + 1)), X::from("白水镇"), X::N(100.0), X::N(10.0), d]);
     }
@@ -349,7 +359,10 @@ fn dates_in_every_written_form() {
     expected.push(None);
     assert_eq!(dates, expected);
     let w = issue_at(&ing, file, "项目", "E11");
-    assert_eq!((w.severity, w.column.as_deref(), w.value.as_deref()), (Severity::Warning, Some("start_date"), Some("三月上旬")));
+    assert_eq!(
+        (w.severity, w.column.as_deref(), w.value.as_deref()),
+        (Severity::Warning, Some("start_date"), Some("三月上旬"))
+    );
 
     let r = sheet(&ing, file, "走访");
     assert_eq!(r.kind, Some(Kind::Visits));
@@ -357,7 +370,10 @@ fn dates_in_every_written_form() {
     let recs = sheet_records(&ing, Kind::Visits, file, "走访");
     assert_eq!(recs.iter().map(|r| r.d("visit_date")).collect::<Vec<_>>(), vec![Some(d); 9]);
     let e = issue_at(&ing, file, "走访", "A11");
-    assert_eq!((e.severity, e.column.as_deref(), e.value.as_deref()), (Severity::Error, Some("visit_date"), Some("三月上旬")));
+    assert_eq!(
+        (e.severity, e.column.as_deref(), e.value.as_deref()),
+        (Severity::Error, Some("visit_date"), Some("三月上旬"))
+    );
     assert!(e.message.contains("该行未计入"), "{}", e.message);
 }
 
@@ -387,12 +403,21 @@ fn excel_error_cells() {
     assert_nums(&nums(&recs, "plan_year"), &some(&[100.0]));
 
     let w = issue_at(&ing, file, sh, "C2");
-    assert_eq!((w.severity, w.column.as_deref(), w.value.as_deref()), (Severity::Warning, Some("total_investment"), Some("#DIV/0!")));
+    assert_eq!(
+        (w.severity, w.column.as_deref(), w.value.as_deref()),
+        (Severity::Warning, Some("total_investment"), Some("#DIV/0!"))
+    );
     let e = issue_at(&ing, file, sh, "E3");
-    assert_eq!((e.severity, e.column.as_deref(), e.value.as_deref()), (Severity::Error, Some("done_ytd"), Some("#DIV/0!")));
+    assert_eq!(
+        (e.severity, e.column.as_deref(), e.value.as_deref()),
+        (Severity::Error, Some("done_ytd"), Some("#DIV/0!"))
+    );
     assert!(e.message.contains("该行未计入"), "{}", e.message);
     let e = issue_at(&ing, file, sh, "D4");
-    assert_eq!((e.severity, e.column.as_deref(), e.value.as_deref()), (Severity::Error, Some("plan_year"), Some("#N/A")));
+    assert_eq!(
+        (e.severity, e.column.as_deref(), e.value.as_deref()),
+        (Severity::Error, Some("plan_year"), Some("#N/A"))
+    );
 }
 
 // ───────────────────────── 9. duplicates ─────────────────────────
@@ -422,7 +447,10 @@ fn duplicate_keys_reject_the_second_row() {
     let recs = sheet_records(&ing, Kind::Projects, file, "有编号");
     assert_eq!(strs(&recs, "name"), texts(&["甲", "乙"]), "the first P1 is kept");
     let e = issue_at(&ing, file, "有编号", "A4");
-    assert_eq!((e.severity, e.column.as_deref(), e.value.as_deref()), (Severity::Error, Some("project_id"), Some("P1")));
+    assert_eq!(
+        (e.severity, e.column.as_deref(), e.value.as_deref()),
+        (Severity::Error, Some("project_id"), Some("P1"))
+    );
     assert!(e.message.contains("第2行") && e.message.contains("重复"), "{}", e.message);
 
     let r = sheet(&ing, file, "无编号");
@@ -451,14 +479,71 @@ fn visits_folds_and_credit_codes() {
     // Row 7: 搁置 is no status → null + Warning J7; 县领导办 → 领导办
     let s = Sheet::new("走访")
         .row(row![
-            "走访日期", "走访干部", "干部单位", "企业名称", "统一社会信用代码", "所属地区", "问题描述", "问题类别", "办理层级",
-            "办理状态", "企业满意度"
+            "走访日期",
+            "走访干部",
+            "干部单位",
+            "企业名称",
+            "统一社会信用代码",
+            "所属地区",
+            "问题描述",
+            "问题类别",
+            "办理层级",
+            "办理状态",
+            "企业满意度"
         ])
-        .row(row!["2023-03-01", "张三", "发改局", "甲公司", "91350100M000100Y43", "白水镇", "贷款难", "融资", "当场办", "已办结", "满意"])
-        .row(row!["2023-03-02", "李四", "工信局", "乙公司", "91350100M000100Y44", "东河镇", "邻里纠纷", "家长里短", "市领导办", "办理中", "基本满意"])
-        .row(row!["2023-03-03", "王五", "商务局", "丙公司", "", "西岭镇", "审批慢", "审批手续", "部门办", "暂不具备条件", "不满意"])
+        .row(row![
+            "2023-03-01",
+            "张三",
+            "发改局",
+            "甲公司",
+            "91350100M000100Y43",
+            "白水镇",
+            "贷款难",
+            "融资",
+            "当场办",
+            "已办结",
+            "满意"
+        ])
+        .row(row![
+            "2023-03-02",
+            "李四",
+            "工信局",
+            "乙公司",
+            "91350100M000100Y44",
+            "东河镇",
+            "邻里纠纷",
+            "家长里短",
+            "市领导办",
+            "办理中",
+            "基本满意"
+        ])
+        .row(row![
+            "2023-03-03",
+            "王五",
+            "商务局",
+            "丙公司",
+            "",
+            "西岭镇",
+            "审批慢",
+            "审批手续",
+            "部门办",
+            "暂不具备条件",
+            "不满意"
+        ])
         .row(row!["2023-03-04", "赵六", "商务局", "丁公司", "", "西岭镇", "", "", "", "", "满意"])
-        .row(row!["2023-03-05", "张三", "发改局", "甲公司", "91350100m000100y43", "白水镇", "用电紧张", "水电气暖", "重大", "未办结", "非常满意"])
+        .row(row![
+            "2023-03-05",
+            "张三",
+            "发改局",
+            "甲公司",
+            "91350100m000100y43",
+            "白水镇",
+            "用电紧张",
+            "水电气暖",
+            "重大",
+            "未办结",
+            "非常满意"
+        ])
         .row(row!["2023-03-06", "李四", "工信局", "乙公司", "", "东河镇", "招工难", "用工", "县领导办", "搁置", ""]);
     xlsx(dir.path(), "走访2023年3月.xlsx", &[s]);
     let ing = run(dir.path());
@@ -469,13 +554,22 @@ fn visits_folds_and_credit_codes() {
     assert_eq!((r.rows, r.accepted, r.rejected), (6, 6, 0), "{r:?}");
     let recs = sheet_records(&ing, Kind::Visits, file, sh);
     let opt = |v: &[Option<&str>]| v.iter().map(|s| s.map(str::to_string)).collect::<Vec<_>>();
-    assert_eq!(strs(&recs, "category"), opt(&[Some("融资"), Some("其他"), Some("审批手续"), None, Some("水电气暖"), Some("用工")]));
-    assert_eq!(strs(&recs, "tier"), opt(&[Some("当场办"), Some("领导办"), Some("部门办"), None, Some("领导办"), Some("领导办")]));
+    assert_eq!(
+        strs(&recs, "category"),
+        opt(&[Some("融资"), Some("其他"), Some("审批手续"), None, Some("水电气暖"), Some("用工")])
+    );
+    assert_eq!(
+        strs(&recs, "tier"),
+        opt(&[Some("当场办"), Some("领导办"), Some("部门办"), None, Some("领导办"), Some("领导办")])
+    );
     assert_eq!(
         strs(&recs, "status"),
         opt(&[Some("resolved"), Some("in_progress"), Some("unresolvable"), None, Some("in_progress"), None])
     );
-    assert_eq!(strs(&recs, "satisfaction"), opt(&[Some("满意"), Some("基本满意"), Some("不满意"), Some("满意"), Some("满意"), None]));
+    assert_eq!(
+        strs(&recs, "satisfaction"),
+        opt(&[Some("满意"), Some("基本满意"), Some("不满意"), Some("满意"), Some("满意"), None])
+    );
     assert_eq!(
         strs(&recs, "uscc"),
         opt(&[Some("91350100M000100Y43"), Some("91350100M000100Y44"), None, None, Some("91350100M000100Y43"), None])
@@ -489,8 +583,10 @@ fn visits_folds_and_credit_codes() {
         .map(|i| (i.cell.unwrap_or_default(), i.column.unwrap_or_default()))
         .collect();
     warned.sort();
-    let expected: Vec<(String, String)> =
-        [("E3", "uscc"), ("H3", "category"), ("J7", "status")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let expected: Vec<(String, String)> = [("E3", "uscc"), ("H3", "category"), ("J7", "status")]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     assert_eq!(warned, expected, "{:#?}", issues(&ing, file, Some(sh)));
     let cat = issue_at(&ing, file, sh, "H3");
     assert_eq!(cat.value.as_deref(), Some("家长里短"));
@@ -506,7 +602,8 @@ fn period_from_file_name_column_or_nowhere() {
     let dir = tmp();
     let header = row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资"];
     // No title: the period comes from the file name 202303.
-    let named = Sheet::new("Sheet1").row(header.clone()).row(row!["甲", "白水镇", 100, 10]).row(row!["乙", "白水镇", 200, 20]);
+    let named =
+        Sheet::new("Sheet1").row(header.clone()).row(row!["甲", "白水镇", 100, 10]).row(row!["乙", "白水镇", 200, 20]);
     xlsx(dir.path(), "项目台账202303.xlsx", &[named]);
     // No title, no period in the file, folder or sheet name: skipped, with how to name it.
     let nameless = Sheet::new("Sheet1").row(header.clone()).row(row!["甲", "白水镇", 100, 10]);
@@ -667,7 +764,11 @@ fn gbk_and_utf8_csv_read_the_same() {
         assert_nums(&nums(&recs, "total_investment"), &[Some(1234.5), None, Some(5000.0)]);
         assert_nums(&nums(&recs, "plan_year"), &some(&[1000.0, 2000.0, 15000.0]));
         assert_nums(&nums(&recs, "done_ytd"), &some(&[300.0, 1234.0, 12.3]));
-        assert_eq!(recs.iter().map(|r| r.d("start_date")).collect::<Vec<_>>(), vec![Some(date(2023, 3, 5)); 3], "{file}");
+        assert_eq!(
+            recs.iter().map(|r| r.d("start_date")).collect::<Vec<_>>(),
+            vec![Some(date(2023, 3, 5)); 3],
+            "{file}"
+        );
         assert_eq!(strs(&recs, "status"), texts(&["在建", "新开工", "投产"]), "{file}");
         all.push(recs.iter().map(|r| r.without_trace()).collect::<Vec<_>>());
     }
@@ -698,7 +799,11 @@ fn hidden_free_text_and_unreadable_files() {
     let ing = run(dir.path());
 
     let paths: Vec<&str> = ing.quality.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, vec!["sub/混合2023年3月.xlsx", "x.xlsx", "~$锁.xlsx"], "ledger files only, sorted, '/' separators");
+    assert_eq!(
+        paths,
+        vec!["sub/混合2023年3月.xlsx", "x.xlsx", "~$锁.xlsx"],
+        "ledger files only, sorted, '/' separators"
+    );
 
     let file = "sub/混合2023年3月.xlsx";
     let r = sheet(&ing, file, "说明");
@@ -741,22 +846,40 @@ fn long_sheet_streams_past_the_header_search() {
     // 29      注：…                                             end
     // 30      项目99 (junk)                                     not counted
     // rows 26 = accepted 23 + blank 1 + total 1 + rejected 1.
-    let mut s = Sheet::new("项目")
-        .row(row!["2023年1-3月重点项目进展情况"])
-        .row(row!["序号", "项目名称", "所属地区", "年度计划投资", "本年累计完成投资"]);
+    let mut s = Sheet::new("项目").row(row!["2023年1-3月重点项目进展情况"]).row(row![
+        "序号",
+        "项目名称",
+        "所属地区",
+        "年度计划投资",
+        "本年累计完成投资"
+    ]);
     for i in 1..=20 {
-        s = s.row(vec![X::N(i as f64), X::from(format!("项目{i}")), X::from("白水镇"), X::N(100.0 * i as f64), X::N(10.0 * i as f64)]);
+        s = s.row(vec![
+            X::N(i as f64),
+            X::from(format!("项目{i}")),
+            X::from("白水镇"),
+            X::N(100.0 * i as f64),
+            X::N(10.0 * i as f64),
+        ]);
     }
     s = s.blank().row(row![21, "项目21", "白水镇", 2100, "待定"]);
     for i in 22..=24 {
         let town = if i == 22 { "东河镇" } else { "" };
-        s = s.row(vec![X::N(i as f64), X::from(format!("项目{i}")), X::from(town), X::N(100.0 * i as f64), X::N(10.0 * i as f64)]);
+        s = s.row(vec![
+            X::N(i as f64),
+            X::from(format!("项目{i}")),
+            X::from(town),
+            X::N(100.0 * i as f64),
+            X::N(10.0 * i as f64),
+        ]);
     }
-    s = s
-        .merge(24, 2, 26, 2)
-        .row(row!["合计", "", "", 30000, 3000])
-        .row(row!["注：本表由发改局汇总"])
-        .row(row![99, "项目99", "西岭镇", 1, 1]);
+    s = s.merge(24, 2, 26, 2).row(row!["合计", "", "", 30000, 3000]).row(row!["注：本表由发改局汇总"]).row(row![
+        99,
+        "项目99",
+        "西岭镇",
+        1,
+        1
+    ]);
     xlsx(dir.path(), "长表.xlsx", &[s]);
     let ing = run(dir.path());
 
@@ -882,7 +1005,8 @@ fn csv_blank_lines_keep_row_numbers_and_count_as_blank() {
     // Line 1 header; line 2 甲; line 3 empty; line 4 乙 with 待定 in 年度计划投资 (C).
     // As Excel shows this file: row 3 is an empty row inside the table, so
     // rows 3 = accepted 1 + blank 1 + rejected 1, and the rejection is at C4.
-    let text = "项目名称,所属地区,年度计划投资,本年累计完成投资\n甲,白水镇,100,10\n\n乙,白水镇,待定,20\n丙,东河镇,300,30\n";
+    let text =
+        "项目名称,所属地区,年度计划投资,本年累计完成投资\n甲,白水镇,100,10\n\n乙,白水镇,待定,20\n丙,东河镇,300,30\n";
     csv_utf8(dir.path(), "项目2023-03.csv", text);
     let ing = run(dir.path());
 

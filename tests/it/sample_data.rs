@@ -90,7 +90,9 @@ fn the_only_rejections_are_the_planted_cells() {
         .collect();
     assert_eq!(got, want);
     // Each rejection names its cell in a Chinese sentence.
-    for i in ingested.quality.issues.iter().filter(|i| i.severity == Severity::Error && i.message.contains("该行未计入")) {
+    for i in
+        ingested.quality.issues.iter().filter(|i| i.severity == Severity::Error && i.message.contains("该行未计入"))
+    {
         let cell = i.cell.as_deref().unwrap_or("");
         assert!(i.message.starts_with(cell), "{}", i.message);
     }
@@ -137,7 +139,11 @@ fn first_half_figures_match_the_generators_truth() {
     assert_eq!(Some(colours("红")), v["overdue_red"].as_i64(), "红");
     for ind in truth["indicators"].as_array().unwrap() {
         let name = ind["indicator"].as_str().unwrap();
-        let whole = report.indicators.iter().find(|i| i.indicator == name && i.region == "全部").unwrap_or_else(|| panic!("{name}"));
+        let whole = report
+            .indicators
+            .iter()
+            .find(|i| i.indicator == name && i.region == "全部")
+            .unwrap_or_else(|| panic!("{name}"));
         match ind["ytd"].as_f64() {
             Some(ytd) => {
                 close(whole.ytd, ytd, name);

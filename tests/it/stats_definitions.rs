@@ -182,7 +182,9 @@ fn indicators_report() -> Report {
 #[test]
 fn indicator_growth_mom_and_last_year_join() {
     let r = indicators_report();
-    let get = |ind: &str, region: &str| r.indicators.iter().find(|i| i.indicator == ind && i.region == region).unwrap().clone();
+    let get = |ind: &str, region: &str| {
+        r.indicators.iter().find(|i| i.indicator == ind && i.region == region).unwrap().clone()
+    };
     // 白水镇: 去年同期 in the sheet (100, not last year's file 999) → (120/100 − 1) = 20 %.
     let b = get("工业产值", "白水镇");
     assert_close!(b.ytd_ly, 100.0);
@@ -204,7 +206,9 @@ fn indicator_growth_mom_and_last_year_join() {
 #[test]
 fn indicator_whole_contribution_and_targets() {
     let r = indicators_report();
-    let get = |ind: &str, region: &str| r.indicators.iter().find(|i| i.indicator == ind && i.region == region).unwrap().clone();
+    let get = |ind: &str, region: &str| {
+        r.indicators.iter().find(|i| i.indicator == ind && i.region == region).unwrap().clone()
+    };
     // Whole: Σ ytd over regions with a value 120+90+30 = 240; Σ ly 100+75 = 175;
     // growth (240/175 − 1) × 100 = 37.142857…; Σ month 70, Σ month_prev 70 → mom 0.
     let w = get("工业产值", "全部");
@@ -230,12 +234,17 @@ fn indicator_whole_contribution_and_targets() {
     assert_eq!(get("规上工业增加值", "白水镇").rank, Some(1));
     assert_eq!(get("规上工业增加值", "东河镇").rank, Some(2));
     // The reported 全县 215 differs from Σ 240 by more than 0.5 %.
-    assert!(r.data_quality.issues.iter().any(|i| i.message.contains("合计与分项之和不符") && i.message.contains("工业产值")));
+    assert!(r
+        .data_quality
+        .issues
+        .iter()
+        .any(|i| i.message.contains("合计与分项之和不符") && i.message.contains("工业产值")));
     // The whole comes first for each indicator.
     assert_eq!(r.indicators[0].region, "全部");
 }
 
-const VISITS_HEADER: &str = "走访日期,走访干部,干部单位,企业名称,所属地区,问题描述,问题类别,办理层级,办理状态,办结时限,办结日期,企业满意度\n";
+const VISITS_HEADER: &str =
+    "走访日期,走访干部,干部单位,企业名称,所属地区,问题描述,问题类别,办理层级,办理状态,办结时限,办结日期,企业满意度\n";
 const JAN_FINAL: &str = "\
 2023-01-10,张三,发改局,甲公司,白水镇,贷款难,融资,部门办,已解决,,2023-01-20,满意
 2023-01-10,张三,发改局,甲公司,白水镇,招工难,用工,当场办,已办结,,2023-01-15,基本满意
@@ -271,7 +280,8 @@ fn check_visits(r: &Report) {
     assert_close!(v.satisfaction_rate, 200.0 / 3.0);
     // Overdue at 03-31: 用地指标 given deadline 02-10 → 49 days → 红; 物流 (not resolved)
     // 当场办 03-25 + 3 = 03-28 → 3 days → 蓝; 电力增容 no tier → 15 days → 04-04, not yet due.
-    let overdue: Vec<(&str, i64, &str)> = v.overdue.iter().map(|o| (o.problem.as_str(), o.days_overdue, o.colour.as_str())).collect();
+    let overdue: Vec<(&str, i64, &str)> =
+        v.overdue.iter().map(|o| (o.problem.as_str(), o.days_overdue, o.colour.as_str())).collect();
     assert_eq!(overdue, vec![("用地指标", 49, "红"), ("物流", 3, "蓝")]);
     assert_eq!(v.overdue_count, 2);
     // Units: 发改局 4 problems, 2 resolved → 50 %, rank 1; 工信局 1 problem, 0 → rank 2.
@@ -321,9 +331,21 @@ fn metrics_json_is_byte_identical_and_has_nulls_not_zeros() {
     for key in ["as_of", "year", "month", "projects", "indicators", "visits", "data_quality"] {
         assert!(v.get(key).is_some(), "{key}");
     }
-    for key in ["count", "plan", "done", "completion_rate", "time_progress", "flag", "new_starts", "started", "started_rate", "target",
-        "target_completion_rate", "new_start_target", "new_start_target_rate"]
-    {
+    for key in [
+        "count",
+        "plan",
+        "done",
+        "completion_rate",
+        "time_progress",
+        "flag",
+        "new_starts",
+        "started",
+        "started_rate",
+        "target",
+        "target_completion_rate",
+        "new_start_target",
+        "new_start_target_rate",
+    ] {
         assert!(v["projects"]["total"].get(key).is_some(), "{key}");
     }
     assert!(v["projects"]["by_region"][0].get("region").is_some());

@@ -158,7 +158,8 @@ fn group_tables_hold_the_reports_figures_as_numbers() {
             "新开工目标完成率（%）"
         ]
     );
-    let (rate, done, rank, flag) = (col(&h, "完成率（%）"), col(&h, "本年累计完成投资（万元）"), col(&h, "排名"), col(&h, "进度标识"));
+    let (rate, done, rank, flag) =
+        (col(&h, "完成率（%）"), col(&h, "本年累计完成投资（万元）"), col(&h, "排名"), col(&h, "进度标识"));
     // The whole comes first, and its done is the Report's total.
     assert_eq!(rows[0][0], Data::String("合计".into()));
     assert_eq!(float(&rows[0][done]), report.projects.total.done.unwrap());
@@ -206,8 +207,12 @@ fn project_table_keeps_formula_like_names_as_text_and_dates_as_dates() {
     let formulas = wb.worksheet_formula("重点项目").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "a formula was written");
     // Every item's figures, by project id.
-    let (id, plan, done, start) =
-        (col(&h, "项目编号"), col(&h, "年度计划投资（万元）"), col(&h, "本年累计完成投资（万元）"), col(&h, "开工日期"));
+    let (id, plan, done, start) = (
+        col(&h, "项目编号"),
+        col(&h, "年度计划投资（万元）"),
+        col(&h, "本年累计完成投资（万元）"),
+        col(&h, "开工日期"),
+    );
     for p in &report.projects.items {
         let r = rows.iter().find(|r| r[id] == Data::String(p.project_id.clone().unwrap())).unwrap();
         assert_eq!(float(&r[plan]), p.plan.unwrap());

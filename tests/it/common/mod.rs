@@ -268,16 +268,12 @@ pub fn run(dir: &Path) -> Ingested {
 
 /// The report of one sheet.
 pub fn sheet<'a>(ing: &'a Ingested, file: &str, sheet: &str) -> &'a SheetReport {
-    let f = ing
-        .quality
-        .files
-        .iter()
-        .find(|f| f.path == file)
-        .unwrap_or_else(|| panic!("no file {file}; files: {:?}", ing.quality.files.iter().map(|f| &f.path).collect::<Vec<_>>()));
-    f.sheets
-        .iter()
-        .find(|s| s.sheet == sheet)
-        .unwrap_or_else(|| panic!("no sheet {sheet} in {file}; sheets: {:?}", f.sheets.iter().map(|s| &s.sheet).collect::<Vec<_>>()))
+    let f = ing.quality.files.iter().find(|f| f.path == file).unwrap_or_else(|| {
+        panic!("no file {file}; files: {:?}", ing.quality.files.iter().map(|f| &f.path).collect::<Vec<_>>())
+    });
+    f.sheets.iter().find(|s| s.sheet == sheet).unwrap_or_else(|| {
+        panic!("no sheet {sheet} in {file}; sheets: {:?}", f.sheets.iter().map(|s| &s.sheet).collect::<Vec<_>>())
+    })
 }
 
 /// The issues of one sheet (sheet = None: the file's own issues).
@@ -361,7 +357,11 @@ impl Rec {
 
     /// The record without its trace columns (for comparing two sources).
     pub fn without_trace(&self) -> BTreeMap<String, V> {
-        self.0.iter().filter(|(k, _)| !matches!(k.as_str(), "source_file" | "sheet")).map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "source_file" | "sheet"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 }
 
