@@ -14,6 +14,7 @@ pub mod model;
 pub mod quality;
 pub mod report;
 pub mod sample;
+pub mod serve;
 pub mod stats;
 
 pub use error::Error;

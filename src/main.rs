@@ -53,6 +53,21 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Serve the clerks' web page on 127.0.0.1 (upload, check, run, download).
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Folder for the batches (default: the per-user data folder).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Do not open the browser.
+        #[arg(long)]
+        no_open: bool,
+        /// Largest upload, in MB.
+        #[arg(long, default_value_t = 200)]
+        max_upload_mb: usize,
+    },
     /// Write a fictional county's ledgers (the sample data set).
     Sample {
         #[arg(long, default_value = "sample_data")]
@@ -69,6 +84,14 @@ fn main() -> ExitCode {
         Command::Check { input, json, strict, tidy } => app::check(&app::CheckOptions { input, json, strict, tidy }),
         Command::Run { input, period, out, config, templates, strict } => {
             app::run(&app::RunOptions { input, out, period, config, templates, strict })
+        }
+        Command::Serve { port, data, no_open, max_upload_mb } => {
+            statbrief::serve::run(&statbrief::serve::ServeOptions {
+                port,
+                data,
+                no_open,
+                body_limit: max_upload_mb.saturating_mul(1024 * 1024),
+            })
         }
         Command::Sample { out, scale } => statbrief::sample::generate(&out, scale)
             .map(|_| app::Outcome {

@@ -12,5 +12,6 @@ mod html_article;
 mod ingest_rules;
 mod real_ledgers;
 mod sample_data;
+mod serve;
 mod stats_definitions;
 mod xlsx;

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use statbrief::config::Config;
-use statbrief::ingest::{self, Ingested};
+use statbrief::ingest::Ingested;
 use statbrief::model::Report;
 use statbrief::quality::Severity;
 use statbrief::stats::{self, AsOf};
