@@ -3,9 +3,11 @@
 //! Each module is one topic; `common` holds the fixture writers they share.
 
 mod cli;
+#[macro_use]
 mod common;
 mod corpus;
 mod docs;
+mod docx;
 mod html_article;
 mod ingest_rules;
 mod sample_data;
