@@ -166,6 +166,20 @@ pub fn run(text: &str, east_asia: &str, fonts: &DocxFonts, pt: f64) -> Run {
         .size(half_points(pt))
 }
 
+/// A run of several lines (broken with `w:br`, within one paragraph).
+pub fn lines_run(lines: &[String], east_asia: &str, fonts: &DocxFonts, pt: f64) -> Run {
+    let mut r = Run::new()
+        .fonts(run_fonts(east_asia, &fonts.latin_font))
+        .size(half_points(pt));
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            r = r.add_break(docx_rs::BreakType::TextWrapping);
+        }
+        r = r.add_text(line);
+    }
+    r
+}
+
 /// Exactly one grid line per text line (28.95 pt), so that a page holds 22
 /// lines whatever the font's own line height.
 pub fn body_spacing() -> LineSpacing {
@@ -176,12 +190,11 @@ pub fn body_spacing() -> LineSpacing {
         .after(0)
 }
 
-/// Character spacing of text on the grid, in 1/20 pt: −0.25 pt, so that a
-/// 16 pt character is a little narrower than its 15.79 pt grid cell.
-/// Word fits characters to the grid either way; LibreOffice gives a
-/// character wider than a cell two cells, which spreads 公文 text opened
-/// there to half its density. Condensed, the text is 28 characters a line
-/// in both (28 × 15.75 pt = 441 pt ≤ the 442.2 pt block).
+/// Character spacing of body text, in 1/20 pt: −0.25 pt, so that a 16 pt
+/// character takes 15.75 pt, just under the grid's 15.79 pt pitch: 28
+/// characters a line (28 × 15.75 pt = 441 pt ≤ the 442.2 pt block) in Word,
+/// WPS and LibreOffice alike. (LibreOffice gives a character wider than a
+/// grid cell two cells, which would spread the text to half its density.)
 pub const GRID_CONDENSE: i32 = -5;
 
 /// A run of body-size text on the grid (see [`GRID_CONDENSE`]).
@@ -204,6 +217,13 @@ pub fn body_paragraph(text: &str, east_asia: &str, fonts: &DocxFonts) -> Paragra
             None,
         )
         .line_spacing(body_spacing())
+        // The text keeps the grid's measure by its own metrics (exact
+        // 28.95 pt lines, characters condensed to 15.75 pt) rather than by
+        // snapping: LibreOffice snaps Latin runs and CJK punctuation to
+        // whole cells, which tears figures away from their units
+        // (`39.10  亿元`) and breaks lines early. Word lays it out the same
+        // either way.
+        .snap_to_grid(false)
 }
 
 /// Points to twips.

@@ -147,6 +147,14 @@ fn page_setup(fonts: &DocxFonts) -> Docx {
         .even_footer(layout::page_number_footer(false, fonts))
 }
 
+/// How many 2号 characters a title line may hold: the text block takes
+/// 20.1 (156 mm = 442 pt / 22 pt); one is kept free, because figures and
+/// dashes are wider than half a character in some fonts and a full line
+/// would then wrap its last character alone.
+fn title_per_line() -> f64 {
+    layout::BLOCK_WIDTH_MM / 25.4 * 72.0 / TITLE_PT - 1.0
+}
+
 /// The document being written, with the running table and figure numbers.
 struct Writer<'a> {
     docx: Docx,
@@ -166,7 +174,12 @@ impl Writer<'_> {
         let f = self.fonts;
         self.push(
             Paragraph::new()
-                .add_run(layout::run(title, &f.title_font, f, TITLE_PT))
+                .add_run(layout::lines_run(
+                    &text::title_lines(title, title_per_line()),
+                    &f.title_font,
+                    f,
+                    TITLE_PT,
+                ))
                 .align(AlignmentType::Center)
                 // Off the character grid: 22 pt characters would each take two cells.
                 .snap_to_grid(false)
@@ -180,6 +193,7 @@ impl Writer<'_> {
             Paragraph::new()
                 .add_run(layout::grid_run(&byline, &f.heading2_font, f))
                 .align(AlignmentType::Center)
+                .snap_to_grid(false)
                 .line_spacing(layout::body_spacing()),
         );
         self.push(Paragraph::new().line_spacing(layout::body_spacing()));

@@ -14,7 +14,7 @@ use crate::report::templates::{
 };
 use docx_rs::{
     AlignmentType, HeightRule, LineSpacing, LineSpacingType, Paragraph, Table, TableCell,
-    TableLayoutType, TableRow, VAlignType, WidthType,
+    TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 /// Overdue problems listed by name in the document; the rest are counted
@@ -53,6 +53,9 @@ pub struct TableSpec {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
     pub note: Option<String>,
+    /// Size of the cells' text: 小四 (12 pt), or 五号 (10.5 pt) for a table
+    /// of long texts (the overdue list), so its columns stay readable.
+    pub pt: f64,
 }
 
 fn col(header: &'static str, weight: u32, align: Align) -> Column {
@@ -133,6 +136,7 @@ fn projects_by_region(report: &Report, scope: &str) -> Option<TableSpec> {
             "注：时序进度为{}%。",
             rate(Some(p.total.time_progress))
         )),
+        pt: layout::TABLE_PT,
     })
 }
 
@@ -160,8 +164,8 @@ fn indicators(report: &Report) -> Option<TableSpec> {
         title: "主要经济指标完成情况".into(),
         unit: "增速单位：%；差距单位：百分点".into(),
         columns: vec![
-            col("指标", 22, Align::Left),
-            col("计量单位", 10, Align::Centre),
+            col("指标", 24, Align::Left),
+            col("计量单位", 9, Align::Centre),
             col("本年累计", 15, Align::Right),
             col("去年同期", 15, Align::Right),
             col("同比增长", 12, Align::Right),
@@ -170,6 +174,7 @@ fn indicators(report: &Report) -> Option<TableSpec> {
         ],
         rows,
         note: None,
+        pt: layout::TABLE_PT,
     })
 }
 
@@ -223,6 +228,7 @@ fn problem_handling(report: &Report, scope: &str) -> Option<TableSpec> {
         ],
         rows,
         note: None,
+        pt: layout::TABLE_PT,
     })
 }
 
@@ -257,19 +263,21 @@ fn overdue(report: &Report) -> Option<TableSpec> {
         title: "逾期未办结问题督办清单".into(),
         unit: "单位：天".into(),
         columns: vec![
-            col("序号", 7, Align::Centre),
-            col("企业名称", 18, Align::Left),
-            col("问题", 20, Align::Left),
+            // A date (2025-04-09) fits its column on one line at 五号.
+            col("序号", 8, Align::Centre),
+            col("企业名称", 19, Align::Left),
+            col("问题", 24, Align::Left),
             col("地区", 10, Align::Centre),
             col("包联单位", 12, Align::Centre),
-            col("办结时限", 14, Align::Centre),
-            col("逾期天数", 10, Align::Right),
-            col("督办等级", 10, Align::Centre),
+            col("办结时限", 15, Align::Centre),
+            col("逾期天数", 9, Align::Right),
+            col("督办等级", 9, Align::Centre),
         ],
         rows,
         note: (rest > 0).then(|| {
             format!("注：以上列出逾期最久的{OVERDUE_SHOWN}个问题，另有{rest}个逾期问题未列出（完整清单见 briefing.xlsx「逾期督办」工作表）。")
         }),
+        pt: 10.5,
     })
 }
 
@@ -342,7 +350,7 @@ pub fn word_table(spec: &TableSpec, fonts: &DocxFonts) -> Table {
         .map(|c| width * c.weight as usize / total_weight as usize)
         .collect();
     let cell = |text: &str, w: usize, align: Align, font: &str| {
-        let p = loose_paragraph(text, font, fonts, layout::TABLE_PT, alignment(align));
+        let p = loose_paragraph(text, font, fonts, spec.pt, alignment(align));
         TableCell::new()
             .add_paragraph(p)
             .width(w, WidthType::Dxa)
@@ -385,6 +393,8 @@ pub fn word_table(spec: &TableSpec, fonts: &DocxFonts) -> Table {
         .set_grid(widths)
         .width(width, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
+        // 3 pt either side instead of Word's 5.4 pt: room for eight columns.
+        .margins(TableCellMargins::new().margin(0, 60, 0, 60))
 }
 
 /// Adds `w:tblHeader` to every header row, so Word and LibreOffice repeat
@@ -415,6 +425,7 @@ mod tests {
             columns: vec![col("a", 1, Align::Left), col("b", 1, Align::Right)],
             rows: vec![vec!["x".into(), "1".into()], vec!["y".into(), "2".into()]],
             note: None,
+            pt: 12.0,
         };
         let xml = word_table(&spec, &DocxFonts::default()).build();
         let marked = String::from_utf8(mark_header_rows(&xml)).unwrap();

@@ -97,6 +97,50 @@ pub fn numbered_level(text: &str) -> Option<HeadingLevel> {
     None
 }
 
+/// Width of a text in full-width characters: ASCII letters and figures are half.
+pub fn display_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
+}
+
+/// The lines a title is set in. GB/T 9704 §7.3.2: a title that does not fit
+/// one line breaks where the sense allows and the lines stay balanced
+/// (回行时要做到词意完整，排列对称). So a title wider than `per_line`
+/// characters is broken in two after a word that ends a phrase (a period
+/// `月`, a place `县`/`市`/`区`, `的`, `和`, `于`) nearest the middle, else in
+/// the middle; never leaving one character alone on a line.
+pub fn title_lines(title: &str, per_line: f64) -> Vec<String> {
+    let total = display_width(title);
+    if total <= per_line {
+        return vec![title.to_string()];
+    }
+    let chars: Vec<char> = title.chars().collect();
+    let mut best: Option<(f64, usize)> = None;
+    let mut middle: Option<(f64, usize)> = None;
+    let mut left = 0.0;
+    for (i, c) in chars.iter().enumerate() {
+        left += if c.is_ascii() { 0.5 } else { 1.0 };
+        // Breaking after character i leaves at least two on each line.
+        let at = i + 1;
+        if at < 2 || at + 2 > chars.len() {
+            continue;
+        }
+        let imbalance = (total - 2.0 * left).abs();
+        let fits = left <= per_line && total - left <= per_line;
+        if fits && "月县市区的和于".contains(*c) && best.is_none_or(|(b, _)| imbalance < b) {
+            best = Some((imbalance, at));
+        }
+        if middle.is_none_or(|(m, _)| imbalance < m) {
+            middle = Some((imbalance, at));
+        }
+    }
+    match best.or(middle) {
+        Some((_, at)) => vec![chars[..at].iter().collect(), chars[at..].iter().collect()],
+        None => vec![title.to_string()],
+    }
+}
+
 /// The text without Markdown's marks: `**`, `__`, a leading `- `/`* `/`> `,
 /// and backslash escapes.
 fn plain(text: &str) -> String {
@@ -139,6 +183,24 @@ mod tests {
                 Piece::Paragraph("1.5亿元是全年的一半。".into()),
                 Piece::Heading(HeadingLevel::First, "附注".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn long_titles_break_between_words_and_balanced() {
+        // 20 characters wide (2025, 1 and 6 are half): over 19.
+        assert_eq!(
+            title_lines("2025年1—6月青山县经济运行和重点工作简报", 19.1),
+            vec!["2025年1—6月青山县", "经济运行和重点工作简报"]
+        );
+        assert_eq!(
+            title_lines("2025年1—6月简报", 20.1),
+            vec!["2025年1—6月简报"]
+        );
+        // No word to break after: the middle.
+        assert_eq!(
+            title_lines("甲乙丙丁戊己庚辛", 5.0),
+            vec!["甲乙丙丁", "戊己庚辛"]
         );
     }
 
