@@ -743,3 +743,25 @@ fn a_long_overdue_list_is_capped_with_a_count_of_the_rest() {
         .unwrap();
     assert!(note.contains("另有10个逾期问题未列出"), "{note}");
 }
+
+#[test]
+fn a_template_without_the_usual_parts_still_gets_every_table_and_chart() {
+    // One part whose heading names no ledger: the tables and charts follow
+    // the text, at the end, none lost.
+    let dir = tempfile::tempdir().unwrap();
+    let template = "# {{ report.title }}\n\n## 一、总体情况\n\n{{ scope }}重点项目{{ report.projects.total.count }}个。\n";
+    std::fs::write(dir.path().join("article.md.j2"), template).unwrap();
+    let out = run(Some(dir.path()), None);
+    let body = out.body();
+    let count = out.metrics["projects"]["total"]["count"].to_string();
+    let ps = paragraphs(&body);
+    let sentence = ps
+        .iter()
+        .position(|p| p.text() == format!("全县重点项目{count}个。"))
+        .expect("the template's sentence");
+    assert_eq!(tables(&body).len(), 4);
+    assert_eq!(body.find_all("drawing").len(), 4);
+    // Everything after the sentence: the first table's title comes later.
+    let first_table_title = ps.iter().position(|p| p.text().starts_with("表1")).unwrap();
+    assert!(first_table_title > sentence);
+}
