@@ -95,7 +95,7 @@ pub fn svg_to_png(
     let fail = |what: String| Error::Internal(format!("图表「{caption}」转为图片失败：{what}"));
     // The charts name a list of system fonts (for browsers); here every
     // text element is pointed at the embedded ones by name.
-    let svg = font_family_attr().replace_all(svg, format!("font-family=\"{FONT_FAMILY}\""));
+    let svg = with_font_family(svg, FONT_FAMILY);
     let options = usvg::Options {
         fontdb: Arc::clone(fontdb),
         font_family: LATIN_FAMILY.to_string(),
@@ -126,15 +126,34 @@ pub fn svg_to_png(
     })
 }
 
-fn font_family_attr() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| regex::Regex::new(r#"font-family="[^"]*""#).expect("valid pattern"))
-    // ok: a constant pattern, exercised by the tests below
+/// The SVG with the value of every `font-family` attribute replaced by `family`.
+fn with_font_family(svg: &str, family: &str) -> String {
+    const ATTR: &str = "font-family=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(ATTR) {
+        out.push_str(&rest[..i + ATTR.len()]);
+        out.push_str(family);
+        rest = &rest[i + ATTR.len()..];
+        // The old value ends at the next quote (plotters escapes quotes in values).
+        rest = rest.find('"').map(|j| &rest[j..]).unwrap_or("\"");
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_font_family_names_the_embedded_fonts() {
+        let svg = r#"<text font-family="&quot;Noto Sans CJK SC&quot;,sans-serif" x="1">a</text><text font-family="SimHei">b</text>"#;
+        assert_eq!(
+            with_font_family(svg, "F"),
+            r#"<text font-family="F" x="1">a</text><text font-family="F">b</text>"#
+        );
+    }
 
     #[test]
     fn a_chart_with_chinese_labels_becomes_a_png_of_print_size() {
