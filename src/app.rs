@@ -107,21 +107,24 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
             // beside it, on whichever core the tidy data has left free.
             let (workbook, texts) = rayon::join(
                 || report::xlsx::render_workbook(&report),
-                || -> Result<(String, String, String), Error> {
+                || -> Result<(String, String, String, Vec<u8>), Error> {
                     let metrics = report::json::to_json(&report)?;
                     let html = report::html::render_briefing(&report, opts.templates.as_deref())?;
                     let article = report::article::render_article(&report, opts.templates.as_deref())?;
-                    Ok((metrics, html, article))
+                    // The Word briefing says what the article says: built from its text.
+                    let docx = report::docx::render_docx(&report, &article, &config.docx)?;
+                    Ok((metrics, html, article, docx))
                 },
             );
             timing("reports", started);
-            let (metrics, html, article) = texts?;
+            let (metrics, html, article, docx) = texts?;
             let workbook = workbook?;
             let files = vec![
                 ("metrics.json", metrics.into_bytes()),
                 ("briefing.xlsx", workbook),
                 ("briefing.html", html.into_bytes()),
                 ("article.md", article.into_bytes()),
+                ("briefing.docx", docx),
             ];
             Ok((report, files))
         },

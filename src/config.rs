@@ -27,6 +27,8 @@ pub struct Config {
     pub yellow_band_pp: f64,
     pub tier_days: TierDays,
     pub colours: Colours,
+    /// Fonts of briefing.docx (`[docx]`).
+    pub docx: crate::report::docx::DocxFonts,
 }
 
 /// Default handling days by tier, when a problem has no deadline (SPEC §2.3).
@@ -65,6 +67,7 @@ impl Default for Config {
             yellow_band_pp: 10.0,
             tier_days: TierDays::default(),
             colours: Colours::default(),
+            docx: Default::default(),
         }
     }
 }

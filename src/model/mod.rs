@@ -183,6 +183,24 @@ pub struct VisitsReport {
     pub monthly: Vec<VisitsMonth>,
 }
 
+impl VisitsReport {
+    /// The whole's figures in the shape every group has, for tables that
+    /// put the whole above its groups.
+    pub fn whole(&self) -> ProblemFigures {
+        ProblemFigures {
+            problems: self.problems,
+            resolved: self.resolved,
+            in_progress: self.in_progress,
+            unresolvable: self.unresolvable,
+            resolution_rate: self.resolution_rate,
+            on_time_rate: self.on_time_rate,
+            median_days: self.median_days,
+            satisfaction_rate: self.satisfaction_rate,
+            overdue_count: self.overdue_count,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Overdue {
     pub enterprise: String,

@@ -166,6 +166,10 @@ pub fn render_summary(r: &crate::model::Report, out: &std::path::Path) -> String
         q.count(Severity::Error),
         q.count(Severity::Warning)
     );
-    let _ = writeln!(s, "已写出：{}（metrics.json、briefing.xlsx、briefing.html、article.md、data/）", out.display());
+    let _ = writeln!(
+        s,
+        "已写出：{}（metrics.json、briefing.xlsx、briefing.html、article.md、briefing.docx、data/）",
+        out.display()
+    );
     s
 }

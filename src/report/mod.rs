@@ -4,6 +4,7 @@
 pub mod article;
 pub mod charts;
 pub mod console;
+pub mod docx;
 pub mod html;
 pub mod json;
 pub mod templates;

@@ -8,6 +8,7 @@ mod common;
 mod cli;
 mod corpus;
 mod docs;
+mod docx;
 mod html_article;
 mod ingest_rules;
 mod real_ledgers;

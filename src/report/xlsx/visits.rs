@@ -28,17 +28,7 @@ pub(super) fn problem_cells(label: Cell, p: &ProblemFigures) -> Vec<Cell> {
 pub(super) fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<Sheet, Error> {
     let mut s = Sheet::new(SheetId::Problems)?;
     let v = &r.visits;
-    let whole = ProblemFigures {
-        problems: v.problems,
-        resolved: v.resolved,
-        in_progress: v.in_progress,
-        unresolvable: v.unresolvable,
-        resolution_rate: v.resolution_rate,
-        on_time_rate: v.on_time_rate,
-        median_days: v.median_days,
-        satisfaction_rate: v.satisfaction_rate,
-        overdue_count: v.overdue_count,
-    };
+    let whole = v.whole();
     let source =
         "资料来源：各单位报送的走访问题台账，statbrief 整理；同一问题出现在多期台账时以最新一期为准。".to_string();
     let parts: [(&Vec<Grouped<ProblemFigures>>, &str, &'static str, &str); 4] = [
