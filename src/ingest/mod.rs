@@ -12,6 +12,7 @@ pub mod frame;
 pub mod header;
 pub mod period;
 pub mod sheet;
+pub mod template_marks;
 pub mod values;
 pub mod workbook;
 pub mod xls_guard;

@@ -82,10 +82,10 @@ impl OwnedCell {
 }
 
 /// Labels that end a table when they begin a row's first non-empty cell.
-const END_MARKERS: [&str; 10] = ["注", "备注", "说明", "填报人", "填表人", "审核人", "制表", "填报单位", "负责人", "联系电话"];
+pub const END_MARKERS: [&str; 10] = ["注", "备注", "说明", "填报人", "填表人", "审核人", "制表", "填报单位", "负责人", "联系电话"];
 /// Labels of rows that add up other rows.
-const TOTAL_PREFIXES: [&str; 5] = ["合计", "总计", "小计", "共计", "其中"];
-const WHOLE_PREFIXES: [&str; 6] = ["全县", "全市", "全区", "全省", "全州", "全旗"];
+pub const TOTAL_PREFIXES: [&str; 5] = ["合计", "总计", "小计", "共计", "其中"];
+pub const WHOLE_PREFIXES: [&str; 6] = ["全县", "全市", "全区", "全省", "全州", "全旗"];
 
 /// True when a row starting with `text` is a note or signature line. `注`,
 /// `备注`, `说明` and `制表` must be followed by punctuation or a number
@@ -399,7 +399,7 @@ impl<'a> SheetProcessor<'a> {
         let has_year_col = det.has("year");
         if sheet_period.is_none() && det.period_col.is_none() && !has_year_col {
             self.report.kind = Some(kind);
-            self.report.skipped_reason = Some(format!("无法确定报告期：{}", period::NAMING_HINT));
+            self.report.skipped_reason = Some(super::template_marks::no_period_reason(&title_cells));
             return None;
         }
         let title_indicator = if kind == Kind::Indicators && !det.has("indicator") {
@@ -454,6 +454,9 @@ impl<'a> SheetProcessor<'a> {
                 }
                 return ControlFlow::Break(());
             }
+        }
+        if super::template_marks::skip_example_row(row, first_text, &mut self.report, &mut self.sink, &mut self.pending_blank) {
+            return ControlFlow::Continue(());
         }
         if !self.input.merges_known {
             // A label that was filled in the row above and is empty here is

@@ -107,18 +107,15 @@ pub fn normalize_label(s: &str) -> String {
     to_simplified(&folded).into_owned()
 }
 
+/// Money units and their multipliers to 万元 (the unit of every money figure
+/// out); `statbrief schema` prints this table.
+pub const MONEY_UNITS: [(&str, f64); 8] =
+    [("万元", 1.0), ("万", 1.0), ("亿元", 10_000.0), ("亿", 10_000.0), ("元", 0.0001), ("千元", 0.1), ("百万元", 100.0), ("十万元", 10.0)];
+
 /// Money units, as multipliers to 万元 (the unit of every money figure out).
 pub fn money_factor(unit: &str) -> Option<f64> {
     let u = unit.trim_start_matches("人民币");
-    match u {
-        "万元" | "万" => Some(1.0),
-        "亿元" | "亿" => Some(10_000.0),
-        "元" => Some(0.0001),
-        "千元" => Some(0.1),
-        "百万元" => Some(100.0),
-        "十万元" => Some(10.0),
-        _ => None,
-    }
+    MONEY_UNITS.iter().find(|(name, _)| *name == u).map(|(_, f)| *f)
 }
 
 /// Outcome of reading a number.
@@ -132,7 +129,7 @@ pub enum Number {
     Invalid,
 }
 
-const MISSING_MARKERS: [&str; 9] = ["", "-", "--", "—", "——", "/", "无", "－", "–"];
+pub const MISSING_MARKERS: [&str; 9] = ["", "-", "--", "—", "——", "/", "无", "－", "–"];
 
 pub fn is_missing_marker(s: &str) -> bool {
     MISSING_MARKERS.contains(&s)
@@ -333,24 +330,74 @@ pub fn ym(d: NaiveDate) -> (i32, u32) {
 // ---- Categorical folds (SPEC §1.4). Each returns the canonical value, and
 // whether the raw value was an accepted spelling (false = warn).
 
+/// A folding table: each canonical value and the spellings folded to it
+/// (compared after [`normalize_label`]). The first spelling is the canonical
+/// one as clerks write it, which is what the templates' dropdowns offer.
+/// `statbrief schema` prints these tables, so they are `pub`.
+pub type FoldTable = &'static [(&'static str, &'static [&'static str])];
+
+/// Project status.
+pub const PROJECT_STATUS_FOLDS: FoldTable = &[
+    ("前期", &["前期", "谋划", "洽谈", "前期工作", "谋划中"]),
+    ("签约", &["签约", "已签约"]),
+    ("新开工", &["新开工", "开工", "已开工"]),
+    ("在建", &["在建", "续建"]),
+    ("投产", &["投产", "竣工", "竣工投产", "建成", "建成投产", "已投产", "已竣工"]),
+    ("停建", &["停建", "停工", "缓建"]),
+];
+
+/// Handling tier.
+pub const TIER_FOLDS: FoldTable = &[
+    ("当场办", &["当场办", "当场办结", "即办", "立行立办"]),
+    ("部门办", &["部门办", "部门办理", "部门协调"]),
+    ("领导办", &["领导办", "市领导办", "县领导办", "区领导办", "重大", "领导协调"]),
+];
+
+/// Problem status: `resolved`, `in_progress` or `unresolvable`; the first
+/// spelling of each is how the templates offer it.
+pub const PROBLEM_STATUS_FOLDS: FoldTable = &[
+    ("resolved", &["已解决", "已办结", "办结", "解决", "已完成"]),
+    ("in_progress", &["办理中", "正在办理", "推进中", "未办结", "未解决", "正在推进"]),
+    ("unresolvable", &["无法解决", "暂不具备条件", "长期推进", "暂不具备解决条件"]),
+];
+
+pub const SATISFACTION_FOLDS: FoldTable = &[
+    ("满意", &["满意", "非常满意"]),
+    ("基本满意", &["基本满意", "比较满意"]),
+    ("不满意", &["不满意"]),
+];
+
+fn fold_by(table: FoldTable, s: &str) -> Option<&'static str> {
+    let s = normalize_label(s);
+    table.iter().find(|(_, spellings)| spellings.contains(&s.as_str())).map(|(canon, _)| *canon)
+}
+
 /// Project status.
 pub fn fold_project_status(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    let exact = match s.as_str() {
-        "前期" | "谋划" | "洽谈" | "前期工作" | "谋划中" => Some("前期"),
-        "签约" | "已签约" => Some("签约"),
-        "新开工" | "开工" | "已开工" => Some("新开工"),
-        "在建" | "续建" => Some("在建"),
-        "竣工" | "投产" | "竣工投产" | "建成" | "建成投产" | "已投产" | "已竣工" => Some("投产"),
-        "停建" | "停工" | "缓建" => Some("停建"),
-        _ => None,
-    };
-    exact
+    fold_by(PROJECT_STATUS_FOLDS, s)
 }
 
 pub const CATEGORIES: [&str; 14] = [
     "融资", "用地", "用工", "人才", "物流运输", "审批手续", "水电气暖", "政策兑现", "市场销售", "科技创新",
     "安全环保", "基础设施", "其他", "其它",
+];
+
+/// Common near-spellings of a category (`融资难`, `用工招工`, `审批`) are
+/// recognised by a keyword; they are folded without a warning because they
+/// are unambiguous.
+pub const CATEGORY_KEYWORDS: [(&str, &[&str]); 12] = [
+    ("融资", &["融资", "贷款", "资金"]),
+    ("用地", &["用地", "土地"]),
+    ("用工", &["用工", "招工"]),
+    ("人才", &["人才"]),
+    ("物流运输", &["物流", "运输"]),
+    ("审批手续", &["审批", "手续", "证照"]),
+    ("水电气暖", &["水电", "用电", "供电", "用水", "供水", "用气", "供气", "供暖", "电力"]),
+    ("政策兑现", &["政策"]),
+    ("市场销售", &["市场", "销售"]),
+    ("科技创新", &["科技", "创新", "技术"]),
+    ("安全环保", &["安全", "环保", "环评"]),
+    ("基础设施", &["基础设施", "道路"]),
 ];
 
 /// Problem category: the canonical value, and whether it was recognised.
@@ -362,23 +409,7 @@ pub fn fold_category(s: &str) -> (&'static str, bool) {
     if let Some(c) = CATEGORIES.iter().find(|c| **c == s) {
         return (c, true);
     }
-    // Common near-spellings (`融资难`, `用工招工`, `审批`) are recognised by a
-    // keyword; they are folded without a warning because they are unambiguous.
-    const KEYWORDS: [(&str, &[&str]); 12] = [
-        ("融资", &["融资", "贷款", "资金"]),
-        ("用地", &["用地", "土地"]),
-        ("用工", &["用工", "招工"]),
-        ("人才", &["人才"]),
-        ("物流运输", &["物流", "运输"]),
-        ("审批手续", &["审批", "手续", "证照"]),
-        ("水电气暖", &["水电", "用电", "供电", "用水", "供水", "用气", "供气", "供暖", "电力"]),
-        ("政策兑现", &["政策"]),
-        ("市场销售", &["市场", "销售"]),
-        ("科技创新", &["科技", "创新", "技术"]),
-        ("安全环保", &["安全", "环保", "环评"]),
-        ("基础设施", &["基础设施", "道路"]),
-    ];
-    for (canon, keys) in KEYWORDS {
+    for (canon, keys) in CATEGORY_KEYWORDS {
         if keys.iter().any(|k| s.contains(k)) {
             return (canon, true);
         }
@@ -388,34 +419,16 @@ pub fn fold_category(s: &str) -> (&'static str, bool) {
 
 /// Handling tier.
 pub fn fold_tier(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    match s.as_str() {
-        "当场办" | "当场办结" | "即办" | "立行立办" => Some("当场办"),
-        "部门办" | "部门办理" | "部门协调" => Some("部门办"),
-        "领导办" | "市领导办" | "县领导办" | "区领导办" | "重大" | "领导协调" => Some("领导办"),
-        _ => None,
-    }
+    fold_by(TIER_FOLDS, s)
 }
 
 /// Problem status: `resolved`, `in_progress` or `unresolvable`.
 pub fn fold_problem_status(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    match s.as_str() {
-        "已解决" | "已办结" | "办结" | "解决" | "已完成" => Some("resolved"),
-        "办理中" | "正在办理" | "推进中" | "未办结" | "未解决" | "正在推进" => Some("in_progress"),
-        "无法解决" | "暂不具备条件" | "长期推进" | "暂不具备解决条件" => Some("unresolvable"),
-        _ => None,
-    }
+    fold_by(PROBLEM_STATUS_FOLDS, s)
 }
 
 pub fn fold_satisfaction(s: &str) -> Option<&'static str> {
-    let s = normalize_label(s);
-    match s.as_str() {
-        "满意" | "非常满意" => Some("满意"),
-        "基本满意" | "比较满意" => Some("基本满意"),
-        "不满意" => Some("不满意"),
-        _ => None,
-    }
+    fold_by(SATISFACTION_FOLDS, s)
 }
 
 /// GB 32100 (统一社会信用代码) check: 18 characters from the code set, the
