@@ -14,6 +14,8 @@ pub mod model;
 pub mod quality;
 pub mod report;
 pub mod sample;
+pub mod schema;
 pub mod stats;
+pub mod template;
 
 pub use error::Error;

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod console;
 pub mod html;
 pub mod json;
+pub mod returns;
 pub mod templates;
 pub mod tidy;
 pub mod xlsx;

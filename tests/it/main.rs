@@ -2,12 +2,15 @@
 //! and linking it once instead of eight times saves minutes on each CI build.
 //! Each module is one topic; `common` holds the fixture writers they share.
 
-mod cli;
+// `common` first, with its macros (`row!`), so every module below can use them.
+#[macro_use]
 mod common;
+mod cli;
 mod corpus;
 mod docs;
 mod html_article;
 mod ingest_rules;
 mod sample_data;
 mod stats_definitions;
+mod templates;
 mod xlsx;
