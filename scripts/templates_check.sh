@@ -12,7 +12,10 @@
 #   2. has LibreOffice open it and save it again as xlsx, and checks the
 #      dropdowns are still there (LibreOffice read them, it did not drop them);
 #   3. has LibreOffice print it to PDF and pdftoppm turn the first page into
-#      a PNG, in CHECK_DIR (default: DIR/check), to look at.
+#      a PNG, in CHECK_DIR (default: DIR/check), to look at;
+#   4. prints the key-projects template with a header note shown
+#      (notes are hidden until the mouse is over the header) and crops the
+#      top of the page: CHECK_DIR/template.png, the README's picture.
 # Needs libreoffice-calc and poppler-utils (apt-get install -y libreoffice-calc
 # poppler-utils fonts-noto-cjk); not part of CI.
 set -euo pipefail
@@ -60,5 +63,23 @@ for xlsx in "$dir"/*.xlsx; do
   soffice -env:UserInstallation="$profile" --headless --convert-to pdf --outdir "$check" "$xlsx" >/dev/null 2>&1
   pdftoppm -png -r 110 -f 1 -l 1 "$check/$name.pdf" "$check/$name"
 done
-echo "PDF and PNG pages: $check"
+# 4. The README's picture: the same template with the note of 项目状态 shown
+#    (its VML shape made visible in a copy).
+pic=$check/picture
+rm -rf "$pic" && mkdir -p "$pic/x"
+unzip -q "$dir/重点项目台账.xlsx" -d "$pic/x"
+python3 - "$pic/x/xl/drawings/vmlDrawing1.vml" <<'PY'
+import re, sys
+path = sys.argv[1]
+shapes = open(path, encoding="utf-8").read().split("<v:shape ")
+for i, sh in enumerate(shapes[1:], 1):
+    col = re.search(r"<x:Column>(\d+)</x:Column>", sh)
+    if col and int(col.group(1)) in (11,):
+        shapes[i] = sh.replace("visibility:hidden", "visibility:visible").replace("</x:AutoFill>", "</x:AutoFill><x:Visible/>")
+open(path, "w", encoding="utf-8").write("<v:shape ".join(shapes))
+PY
+(cd "$pic/x" && zip -q -r ../notes.xlsx .)
+soffice -env:UserInstallation="$profile" --headless --convert-to pdf --outdir "$pic" "$pic/notes.xlsx" >/dev/null 2>&1
+pdftoppm -png -r 150 -f 1 -l 1 -x 40 -y 80 -W 1720 -H 200 -singlefile "$pic/notes.pdf" "$check/template"
+echo "PDF and PNG pages: $check (the README's picture: $check/template.png)"
 exit $fail

@@ -132,7 +132,9 @@ fn help(kind: Kind, name: &str) -> &'static str {
         (Kind::Indicators, "value_month") => "报告月当月数值，按计量单位填写",
         (Kind::Indicators, "value_ytd") => "1月至报告月累计数值，按计量单位填写",
         (Kind::Indicators, "value_ytd_ly") => "上年同期累计数值，按计量单位填写",
-        (Kind::Indicators, "growth_reported") => "同比增速，填百分数的数字部分，如 6.5 表示增长6.5%",
+        (Kind::Indicators, "growth_reported") => {
+            "同比增速，填百分数的数字部分，如 6.5 表示增长6.5%"
+        }
         (Kind::Visits, "visit_id") => "走访记录编号，可不填",
         (Kind::Visits, "visit_date") => "走访日期，如 2025-03-05",
         (Kind::Visits, "cadre") => "走访干部姓名",
@@ -179,13 +181,22 @@ fn type_name(ty: ColType) -> &'static str {
 
 /// How a problem status is shown to clerks: its first spelling.
 fn shown(table: values::FoldTable, canonical: &'static str) -> &'static str {
-    table.iter().find(|(c, _)| *c == canonical).and_then(|(_, s)| s.first().copied()).unwrap_or(canonical)
+    table
+        .iter()
+        .find(|(c, _)| *c == canonical)
+        .and_then(|(_, s)| s.first().copied())
+        .unwrap_or(canonical)
 }
 
 fn table_foldings(table: values::FoldTable) -> Vec<Folding> {
     table
         .iter()
-        .map(|(canonical, spellings)| Folding { canonical, shown: shown(table, canonical), spellings: spellings.to_vec(), contains: false })
+        .map(|(canonical, spellings)| Folding {
+            canonical,
+            shown: shown(table, canonical),
+            spellings: spellings.to_vec(),
+            contains: false,
+        })
         .collect()
 }
 
@@ -199,9 +210,19 @@ pub fn foldings(kind: Kind, name: &str) -> Vec<Folding> {
         (Kind::Visits, "category") => {
             let mut out: Vec<Folding> = values::CATEGORY_KEYWORDS
                 .iter()
-                .map(|(canonical, keys)| Folding { canonical, shown: canonical, spellings: keys.to_vec(), contains: true })
+                .map(|(canonical, keys)| Folding {
+                    canonical,
+                    shown: canonical,
+                    spellings: keys.to_vec(),
+                    contains: true,
+                })
                 .collect();
-            out.push(Folding { canonical: "其他", shown: "其他", spellings: vec!["其他", "其它"], contains: false });
+            out.push(Folding {
+                canonical: "其他",
+                shown: "其他",
+                spellings: vec!["其他", "其它"],
+                contains: false,
+            });
             out
         }
         _ => Vec::new(),
@@ -212,7 +233,11 @@ pub fn foldings(kind: Kind, name: &str) -> Vec<Folding> {
 pub fn dropdown(kind: Kind, name: &str) -> Vec<&'static str> {
     if (kind, name) == (Kind::Visits, "category") {
         // The canonical categories, without the variant spelling 其它.
-        return values::CATEGORIES.iter().copied().filter(|c| *c != "其它").collect();
+        return values::CATEGORIES
+            .iter()
+            .copied()
+            .filter(|c| *c != "其它")
+            .collect();
     }
     foldings(kind, name).iter().map(|f| f.shown).collect()
 }
@@ -230,7 +255,11 @@ fn column_schema(kind: Kind, def: &ColDef) -> ColumnSchema {
         unit,
         required: def.required,
         aliases: def.aliases.to_vec(),
-        patterns: PATTERNS.iter().filter(|(k, n, _)| *k == kind && *n == def.name).map(|(_, _, p)| p.clone()).collect(),
+        patterns: PATTERNS
+            .iter()
+            .filter(|(k, n, _)| *k == kind && *n == def.name)
+            .map(|(_, _, p)| p.clone())
+            .collect(),
         foldings: foldings(kind, def.name),
         help: help(kind, def.name),
     }
@@ -240,7 +269,10 @@ pub fn kind_schema(kind: Kind) -> KindSchema {
     KindSchema {
         kind,
         name: kind.chinese(),
-        columns: columns::columns(kind).iter().map(|d| column_schema(kind, d)).collect(),
+        columns: columns::columns(kind)
+            .iter()
+            .map(|d| column_schema(kind, d))
+            .collect(),
         required_note: (kind == Kind::Indicators).then_some("“本年累计”和“增速”至少要有一列"),
     }
 }
@@ -249,12 +281,20 @@ pub fn kind_schema(kind: Kind) -> KindSchema {
 pub fn schema(only: Option<Kind>) -> Schema {
     Schema {
         period_column: column_schema(Kind::Projects, &columns::PERIOD),
-        kinds: Kind::ALL.into_iter().filter(|k| only.is_none_or(|o| o == *k)).map(kind_schema).collect(),
+        kinds: Kind::ALL
+            .into_iter()
+            .filter(|k| only.is_none_or(|o| o == *k))
+            .map(kind_schema)
+            .collect(),
         row_words: RowWords {
             total: sheet::TOTAL_PREFIXES.to_vec(),
             whole: sheet::WHOLE_PREFIXES.to_vec(),
             note: sheet::END_MARKERS.to_vec(),
-            missing: values::MISSING_MARKERS.iter().copied().filter(|m| !m.is_empty()).collect(),
+            missing: values::MISSING_MARKERS
+                .iter()
+                .copied()
+                .filter(|m| !m.is_empty())
+                .collect(),
             example: template_marks::EXAMPLE_MARK,
         },
         money_units: values::MONEY_UNITS.to_vec(),
@@ -263,7 +303,9 @@ pub fn schema(only: Option<Kind>) -> Schema {
 
 /// Parses `--kind`: the English name or the Chinese one.
 pub fn parse_kind(s: &str) -> Option<Kind> {
-    Kind::ALL.into_iter().find(|k| k.as_str() == s || k.chinese() == s)
+    Kind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == s || k.chinese() == s)
 }
 
 /// The schema as text for the terminal.
@@ -283,25 +325,58 @@ pub fn render_text(s: &Schema) -> String {
     render_column(&mut out, &s.period_column);
     let w = &s.row_words;
     let _ = writeln!(out, "  合计行：标签以 {} 开头", w.total.join(" "));
-    let _ = writeln!(out, "  全域合计行：{} 单独出现或后接合计词（目标任务表中是地区，不是合计）", w.whole.join(" "));
-    let _ = writeln!(out, "  表尾（其后不再读取）：行首为 {}（注、备注、说明、制表须后接标点或数字）", w.note.join(" "));
+    let _ = writeln!(
+        out,
+        "  全域合计行：{} 单独出现或后接合计词（目标任务表中是地区，不是合计）",
+        w.whole.join(" ")
+    );
+    let _ = writeln!(
+        out,
+        "  表尾（其后不再读取）：行首为 {}（注、备注、说明、制表须后接标点或数字）",
+        w.note.join(" ")
+    );
     let _ = writeln!(out, "  表示无数据 / 无问题：{}", w.missing.join(" "));
     let _ = writeln!(out, "  模板示例行：首格为“{}”，读取时跳过", w.example);
-    let units: Vec<String> = s.money_units.iter().map(|(u, f)| format!("{u}×{f}")).collect();
+    let units: Vec<String> = s
+        .money_units
+        .iter()
+        .map(|(u, f)| format!("{u}×{f}"))
+        .collect();
     let _ = writeln!(out, "  金额单位（统一折算为万元）：{}", units.join(" "));
     out
 }
 
 fn render_column(out: &mut String, c: &ColumnSchema) {
     let req = if c.required { "必填" } else { "选填" };
-    let _ = writeln!(out, "  {} [{}] {}，{}{}", c.header, c.name, c.ty, req, c.unit.map(|u| format!("，单位{u}")).unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "  {} [{}] {}，{}{}",
+        c.header,
+        c.name,
+        c.ty,
+        req,
+        c.unit.map(|u| format!("，单位{u}")).unwrap_or_default()
+    );
     let _ = writeln!(out, "    表头写法：{}", c.aliases.join("、"));
     for p in &c.patterns {
-        let _ = writeln!(out, "    表头规则：{}（如 {}）", p.description, p.examples.join("、"));
+        let _ = writeln!(
+            out,
+            "    表头规则：{}（如 {}）",
+            p.description,
+            p.examples.join("、")
+        );
     }
     for f in &c.foldings {
         let how = if f.contains { "含" } else { "" };
-        let target = if f.shown == f.canonical { f.canonical.to_string() } else { format!("{}（{}）", f.shown, f.canonical) };
-        let _ = writeln!(out, "    取值归并：{how}{} → {target}", f.spellings.join("、"));
+        let target = if f.shown == f.canonical {
+            f.canonical.to_string()
+        } else {
+            format!("{}（{}）", f.shown, f.canonical)
+        };
+        let _ = writeln!(
+            out,
+            "    取值归并：{how}{} → {target}",
+            f.spellings.join("、")
+        );
     }
 }

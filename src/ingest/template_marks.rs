@@ -43,7 +43,13 @@ pub fn is_example_row(first_cell: Option<&Cv<'_>>) -> bool {
 /// rows before it, which it shows are inside the table) and noted, so the
 /// row accounting still balances and the clerk learns why it is not counted.
 /// Returns true when the row was the example row.
-pub fn skip_example_row(row: u32, first_cell: Option<&Cv<'_>>, report: &mut SheetReport, sink: &mut IssueSink<'_>, pending_blank: &mut u64) -> bool {
+pub fn skip_example_row(
+    row: u32,
+    first_cell: Option<&Cv<'_>>,
+    report: &mut SheetReport,
+    sink: &mut IssueSink<'_>,
+    pending_blank: &mut u64,
+) -> bool {
     if !is_example_row(first_cell) {
         return false;
     }
@@ -55,7 +61,10 @@ pub fn skip_example_row(row: u32, first_cell: Option<&Cv<'_>>, report: &mut Shee
         Some(a1(row, 0)),
         None,
         Some(EXAMPLE_MARK.to_string()),
-        format!("第{}行是模板的示例行（标有“{EXAMPLE_MARK}”），已跳过，不计入数据；可以删去", row + 1),
+        format!(
+            "第{}行是模板的示例行（标有“{EXAMPLE_MARK}”），已跳过，不计入数据；可以删去",
+            row + 1
+        ),
     );
     true
 }
@@ -63,13 +72,16 @@ pub fn skip_example_row(row: u32, first_cell: Option<&Cv<'_>>, report: &mut Shee
 fn placeholder_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // `X月`, `1-X月`, `20XX年`, `XXXX年`, in either case, after width folding.
-    RE.get_or_init(|| Regex::new(r"(?i)(\d|x)x*年|[x×]+月").expect("literal regex")) // ok: a literal, exercised by the tests
+    RE.get_or_init(|| Regex::new(r"(?i)(\d|x)x*年|[x×]+月").expect("literal regex"))
+    // ok: a literal, exercised by the tests
 }
 
 /// True when a title still holds a template's period placeholder.
 pub fn has_placeholder(title: &str) -> bool {
     let folded = fold_width_and_space(title);
-    placeholder_re().find_iter(&folded).any(|m| m.as_str().to_ascii_lowercase().contains('x') || m.as_str().contains('×'))
+    placeholder_re()
+        .find_iter(&folded)
+        .any(|m| m.as_str().to_ascii_lowercase().contains('x') || m.as_str().contains('×'))
 }
 
 /// Why a sheet has no period: the template's placeholder when a title still
@@ -95,7 +107,10 @@ mod tests {
         assert!(has_placeholder("20XX年目标任务表"));
         assert!(!has_placeholder("2025年3月重点项目台账"));
         assert!(!has_placeholder("XX公司项目"));
-        assert_eq!(placeholder_title(Some(2025), "重点项目台账"), "2025年X月重点项目台账");
+        assert_eq!(
+            placeholder_title(Some(2025), "重点项目台账"),
+            "2025年X月重点项目台账"
+        );
         assert!(no_period_reason(&["2025年X月重点项目台账"]).contains("占位符"));
         assert!(no_period_reason(&["重点项目台账"]).contains("文件名"));
     }

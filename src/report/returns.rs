@@ -21,12 +21,21 @@ use unicode_width::UnicodeWidthStr;
 
 /// Writes a list for every file with an error or a warning; returns the
 /// paths written, in the order of the files.
-pub fn write_returns(quality: &DataQuality, input_dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::Output(format!("无法创建文件夹 {}：{e}", out_dir.display())))?;
+pub fn write_returns(
+    quality: &DataQuality,
+    input_dir: &Path,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Error::Output(format!("无法创建文件夹 {}：{e}", out_dir.display())))?;
     let mut written = Vec::new();
     let mut used: HashSet<String> = HashSet::new();
     for file in &quality.files {
-        let mut issues: Vec<&Issue> = quality.issues.iter().filter(|i| i.file == file.path).collect();
+        let mut issues: Vec<&Issue> = quality
+            .issues
+            .iter()
+            .filter(|i| i.file == file.path)
+            .collect();
         if !issues.iter().any(|i| i.severity != Severity::Info) {
             continue;
         }
@@ -58,7 +67,11 @@ pub fn safe_name(source: &str) -> String {
         name = name.replace("..", ".");
     }
     let name = name.trim_matches(|c: char| c == '.' || c == ' ' || c == '_');
-    let name: String = if name.is_empty() { "台账".to_string() } else { name.chars().take(120).collect() };
+    let name: String = if name.is_empty() {
+        "台账".to_string()
+    } else {
+        name.chars().take(120).collect()
+    };
     format!("{name}_问题清单.xlsx")
 }
 
@@ -74,30 +87,62 @@ fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
 
 /// Worst first: errors, warnings, notes; then by sheet order, row and column.
 fn sort_worst_first(issues: &mut [&Issue], file: &FileReport) {
-    let sheet_pos = |s: &Option<String>| s.as_ref().and_then(|s| file.sheets.iter().position(|r| &r.sheet == s)).unwrap_or(usize::MAX);
-    issues.sort_by_key(|i| (i.severity, sheet_pos(&i.sheet), i.cell.as_deref().and_then(parse_a1).unwrap_or((u32::MAX, 0))));
+    let sheet_pos = |s: &Option<String>| {
+        s.as_ref()
+            .and_then(|s| file.sheets.iter().position(|r| &r.sheet == s))
+            .unwrap_or(usize::MAX)
+    };
+    issues.sort_by_key(|i| {
+        (
+            i.severity,
+            sheet_pos(&i.sheet),
+            i.cell
+                .as_deref()
+                .and_then(parse_a1)
+                .unwrap_or((u32::MAX, 0)),
+        )
+    });
 }
 
 /// `D17` → (16, 3), zero-based.
 pub fn parse_a1(cell: &str) -> Option<(u32, u32)> {
-    let letters: String = cell.chars().take_while(|c| c.is_ascii_uppercase()).collect();
+    let letters: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_uppercase())
+        .collect();
     let digits = &cell[letters.len()..];
-    if letters.is_empty() || letters.len() > 3 || digits.is_empty() || digits.len() > 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if letters.is_empty()
+        || letters.len() > 3
+        || digits.is_empty()
+        || digits.len() > 7
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
-    let col = letters.bytes().fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1)) - 1;
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+        - 1;
     let row: u32 = digits.parse().ok()?;
     Some((row.checked_sub(1)?, col))
 }
 
 /// The column's name for clerks: the label of its canonical column.
 fn column_label(file: &FileReport, issue: &Issue) -> String {
-    let Some(name) = issue.column.as_deref() else { return String::new() };
+    let Some(name) = issue.column.as_deref() else {
+        return String::new();
+    };
     if name == "period" {
         return columns::PERIOD.label.to_string();
     }
-    let kind = file.sheets.iter().find(|s| Some(&s.sheet) == issue.sheet.as_ref()).and_then(|s| s.kind);
-    kind.and_then(|k| columns::columns(k).iter().find(|c| c.name == name)).map(|c| c.label.to_string()).unwrap_or_else(|| name.to_string())
+    let kind = file
+        .sheets
+        .iter()
+        .find(|s| Some(&s.sheet) == issue.sheet.as_ref())
+        .and_then(|s| s.kind);
+    kind.and_then(|k| columns::columns(k).iter().find(|c| c.name == name))
+        .map(|c| c.label.to_string())
+        .unwrap_or_else(|| name.to_string())
 }
 
 struct Formats {
@@ -111,13 +156,25 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let cell = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+    let cell = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
     Formats {
         title: Format::new().set_bold().set_font_size(14),
-        header: cell.clone().set_bold().set_background_color("DDEBF7").set_align(FormatAlign::Center),
+        header: cell
+            .clone()
+            .set_bold()
+            .set_background_color("DDEBF7")
+            .set_align(FormatAlign::Center),
         wrap: cell.clone().set_text_wrap(),
-        error: cell.clone().set_background_color("FFC7CE").set_font_color("9C0006"),
-        warning: cell.clone().set_background_color("FFEB9C").set_font_color("9C5700"),
+        error: cell
+            .clone()
+            .set_background_color("FFC7CE")
+            .set_font_color("9C0006"),
+        warning: cell
+            .clone()
+            .set_background_color("FFEB9C")
+            .set_font_color("9C5700"),
         date: cell.clone().set_num_format("yyyy-mm-dd"),
         cell,
     }
@@ -136,9 +193,19 @@ fn render_list(file: &FileReport, issues: &[&Issue], source: &Path) -> Result<Ve
     Ok(wb.save_to_buffer()?)
 }
 
-fn write_issue_sheet(ws: &mut Worksheet, f: &Formats, file: &FileReport, issues: &[&Issue]) -> Result<(), XlsxError> {
+fn write_issue_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    file: &FileReport,
+    issues: &[&Issue],
+) -> Result<(), XlsxError> {
     let count = |s: Severity| issues.iter().filter(|i| i.severity == s).count();
-    ws.write_with_format(0, 0, format!("「{}」数据问题清单（退回修改）", file.path), &f.title)?;
+    ws.write_with_format(
+        0,
+        0,
+        format!("「{}」数据问题清单（退回修改）", file.path),
+        &f.title,
+    )?;
     ws.write(
         1,
         0,
@@ -150,7 +217,15 @@ fn write_issue_sheet(ws: &mut Worksheet, f: &Formats, file: &FileReport, issues:
             count(Severity::Info)
         ),
     )?;
-    let headers = ["序号", "严重程度", "工作表", "单元格", "列", "原值", "问题说明"];
+    let headers = [
+        "序号",
+        "严重程度",
+        "工作表",
+        "单元格",
+        "列",
+        "原值",
+        "问题说明",
+    ];
     let widths = [6.0, 10.0, 16.0, 9.0, 16.0, 20.0, 70.0];
     for (c, (h, w)) in headers.iter().zip(widths).enumerate() {
         ws.write_with_format(3, c as u16, *h, &f.header)?;
@@ -218,19 +293,30 @@ fn read_rows(source: &Path, file: &FileReport, issues: &[&Issue]) -> SourceRows 
     if wanted.is_empty() {
         return SourceRows::new();
     }
-    let Ok(bytes) = std::fs::read(source) else { return SourceRows::new() };
-    let is_csv = source.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let Ok(bytes) = std::fs::read(source) else {
+        return SourceRows::new();
+    };
+    let is_csv = source
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if is_csv {
         return read_csv_rows(&bytes, &wanted);
     }
-    let Ok(mut sheets) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else { return SourceRows::new() };
+    let Ok(mut sheets) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
+        return SourceRows::new();
+    };
     let mut out = SourceRows::new();
     for (sheet, rows) in &wanted {
-        let Ok(range) = sheets.worksheet_range(sheet) else { continue };
+        let Ok(range) = sheets.worksheet_range(sheet) else {
+            continue;
+        };
         let width = range.end().map_or(0, |(_, c)| c + 1).min(512);
         let got = out.entry(sheet.clone()).or_default();
         for &r in rows {
-            let cells = (0..width).map(|c| range.get_value((r, c)).map_or(Copied::Empty, copied)).collect();
+            let cells = (0..width)
+                .map(|c| range.get_value((r, c)).map_or(Copied::Empty, copied))
+                .collect();
             got.insert(r, cells);
         }
     }
@@ -250,35 +336,80 @@ fn copied(d: &Data) -> Copied {
 
 fn read_csv_rows(bytes: &[u8], wanted: &BTreeMap<String, BTreeSet<u32>>) -> SourceRows {
     let (text, _) = decode_csv(bytes);
-    let delimiter = if text.lines().take(5).map(|l| l.matches('\t').count()).sum::<usize>() > text.lines().take(5).map(|l| l.matches(',').count()).sum::<usize>() {
+    let delimiter = if text
+        .lines()
+        .take(5)
+        .map(|l| l.matches('\t').count())
+        .sum::<usize>()
+        > text
+            .lines()
+            .take(5)
+            .map(|l| l.matches(',').count())
+            .sum::<usize>()
+    {
         b'\t'
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let all: BTreeSet<u32> = wanted.values().flatten().copied().collect();
     let mut rows = BTreeMap::new();
     let mut record = csv::StringRecord::new();
     // Row numbers are line numbers, as ingestion counts them (see `ingest::workbook::read_csv`).
     while let Ok(true) = reader.read_record(&mut record) {
-        let embedded: u64 = record.iter().map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64).sum();
+        let embedded: u64 = record
+            .iter()
+            .map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64)
+            .sum();
         let row = reader.position().line().saturating_sub(1 + embedded).max(1) as u32 - 1;
         if all.contains(&row) {
-            rows.insert(row, record.iter().map(|f| if f.is_empty() { Copied::Empty } else { Copied::Text(f.to_string()) }).collect());
+            rows.insert(
+                row,
+                record
+                    .iter()
+                    .map(|f| {
+                        if f.is_empty() {
+                            Copied::Empty
+                        } else {
+                            Copied::Text(f.to_string())
+                        }
+                    })
+                    .collect(),
+            );
         }
     }
     wanted.keys().map(|s| (s.clone(), rows.clone())).collect()
 }
 
-fn write_rows_sheet(ws: &mut Worksheet, f: &Formats, file: &FileReport, issues: &[&Issue], rows: &SourceRows) -> Result<(), XlsxError> {
-    ws.write_with_format(0, 0, "出错的行（红色为错误，黄色为警告；鼠标移到单元格上可看说明）", &f.title)?;
+fn write_rows_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    file: &FileReport,
+    issues: &[&Issue],
+    rows: &SourceRows,
+) -> Result<(), XlsxError> {
+    ws.write_with_format(
+        0,
+        0,
+        "出错的行（红色为错误，黄色为警告；鼠标移到单元格上可看说明）",
+        &f.title,
+    )?;
     let mut r = 2u32;
     let mut widths: BTreeMap<u16, usize> = BTreeMap::new();
     for report in &file.sheets {
-        let Some(sheet_rows) = rows.get(&report.sheet) else { continue };
+        let Some(sheet_rows) = rows.get(&report.sheet) else {
+            continue;
+        };
         ws.write_with_format(r, 0, format!("工作表：{}", report.sheet), &f.title)?;
         r += 1;
-        if let Some(header) = report.header_row.and_then(|h| read_header(rows, &report.sheet, h)) {
+        if let Some(header) = report
+            .header_row
+            .and_then(|h| read_header(rows, &report.sheet, h))
+        {
             ws.write_with_format(r, 0, "原行号", &f.header)?;
             for (c, cell) in header.iter().enumerate() {
                 write_copied(ws, r, c as u16 + 1, cell, &f.header, &f.header, &mut widths)?;
@@ -293,7 +424,10 @@ fn write_rows_sheet(ws: &mut Worksheet, f: &Formats, file: &FileReport, issues: 
             for (c, cell) in cells.iter().enumerate() {
                 let here: Vec<&&Issue> = issues
                     .iter()
-                    .filter(|i| i.sheet.as_ref() == Some(&report.sheet) && i.cell.as_deref().and_then(parse_a1) == Some((src_row, c as u32)))
+                    .filter(|i| {
+                        i.sheet.as_ref() == Some(&report.sheet)
+                            && i.cell.as_deref().and_then(parse_a1) == Some((src_row, c as u32))
+                    })
                     .collect();
                 let fmt = match here.iter().map(|i| i.severity).min() {
                     Some(Severity::Error) => &f.error,
@@ -303,7 +437,13 @@ fn write_rows_sheet(ws: &mut Worksheet, f: &Formats, file: &FileReport, issues: 
                 write_copied(ws, r, c as u16 + 1, cell, fmt, &f.date, &mut widths)?;
                 if !here.is_empty() && fmt != &f.cell {
                     let text: Vec<&str> = here.iter().map(|i| i.message.as_str()).collect();
-                    ws.insert_note(r, c as u16 + 1, &Note::new(text.join("\n")).add_author_prefix(false).set_width(300))?;
+                    ws.insert_note(
+                        r,
+                        c as u16 + 1,
+                        &Note::new(text.join("\n"))
+                            .add_author_prefix(false)
+                            .set_width(300),
+                    )?;
                 }
             }
             r += 1;
@@ -318,11 +458,23 @@ fn write_rows_sheet(ws: &mut Worksheet, f: &Formats, file: &FileReport, issues: 
 }
 
 /// The header row of a sheet, when it was read with the offending rows.
-fn read_header<'a>(rows: &'a SourceRows, sheet: &str, header_row_1based: u32) -> Option<&'a Vec<Copied>> {
+fn read_header<'a>(
+    rows: &'a SourceRows,
+    sheet: &str,
+    header_row_1based: u32,
+) -> Option<&'a Vec<Copied>> {
     rows.get(sheet)?.get(&(header_row_1based - 1))
 }
 
-fn write_copied(ws: &mut Worksheet, r: u32, c: u16, cell: &Copied, fmt: &Format, date_fmt: &Format, widths: &mut BTreeMap<u16, usize>) -> Result<(), XlsxError> {
+fn write_copied(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Copied,
+    fmt: &Format,
+    date_fmt: &Format,
+    widths: &mut BTreeMap<u16, usize>,
+) -> Result<(), XlsxError> {
     let width = match cell {
         Copied::Empty => {
             ws.write_blank(r, c, fmt)?;
@@ -334,7 +486,11 @@ fn write_copied(ws: &mut Worksheet, r: u32, c: u16, cell: &Copied, fmt: &Format,
         }
         Copied::Date(v) => {
             // A highlighted date keeps its colour; a plain one gets the date format.
-            let f = if fmt == date_fmt { date_fmt.clone() } else { fmt.clone().set_num_format("yyyy-mm-dd") };
+            let f = if fmt == date_fmt {
+                date_fmt.clone()
+            } else {
+                fmt.clone().set_num_format("yyyy-mm-dd")
+            };
             ws.write_with_format(r, c, *v, &f)?;
             10
         }

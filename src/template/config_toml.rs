@@ -15,7 +15,9 @@ pub fn comment(key: &str) -> Option<&'static str> {
         "office" => "发布简报的单位名称，显示在工作簿封面和作者中",
         "title" => "简报标题",
         "area" => "文稿中对全域的称呼（全县/全市/全区）；留空则按单位名称推断",
-        "region_order" => "乡镇（街道）的法定顺序：表格按此排序，填报模板的“所属地区”下拉列表也取自这里",
+        "region_order" => {
+            "乡镇（街道）的法定顺序：表格按此排序，填报模板的“所属地区”下拉列表也取自这里"
+        }
         "yellow_band_pp" => "低于时序进度多少个百分点以内仍为黄色（超过为红色）",
         "tier_days" => "问题没有办结时限时，按办理层级默认的办理天数",
         "tier_days.on_the_spot" => "当场办的天数（也可写作 \"当场办\" = 3）",
@@ -33,21 +35,32 @@ const UNDOCUMENTED: &str = "（此项暂无说明）";
 
 /// The text of `statbrief.toml` holding `config`'s values.
 pub fn render(config: &Config) -> Result<String, Error> {
-    let value = toml::Value::try_from(config).map_err(|e| Error::Internal(format!("无法生成配置文件：{e}")))?;
-    let Some(table) = value.as_table() else { return Err(Error::Internal("配置不是表".into())) };
+    let value = toml::Value::try_from(config)
+        .map_err(|e| Error::Internal(format!("无法生成配置文件：{e}")))?;
+    let Some(table) = value.as_table() else {
+        return Err(Error::Internal("配置不是表".into()));
+    };
     let mut out = String::from(
         "# statbrief 配置文件。每一项都有默认值，不需要的项可以删去；\n# 项名写错或类型不对时，statbrief 会报错并指出是哪一项。\n\n",
     );
     // Plain keys first, then the tables: TOML puts a key after a [table]
     // header into that table.
     for (key, v) in table.iter().filter(|(_, v)| !v.is_table()) {
-        let _ = writeln!(out, "# {}\n{key} = {v}\n", comment(key).unwrap_or(UNDOCUMENTED));
+        let _ = writeln!(
+            out,
+            "# {}\n{key} = {v}\n",
+            comment(key).unwrap_or(UNDOCUMENTED)
+        );
     }
     for (key, v) in table.iter() {
         let Some(sub) = v.as_table() else { continue };
         let _ = writeln!(out, "# {}\n[{key}]", comment(key).unwrap_or(UNDOCUMENTED));
         for (k, v) in sub {
-            let _ = writeln!(out, "{k} = {v}  # {}", comment(&format!("{key}.{k}")).unwrap_or(UNDOCUMENTED));
+            let _ = writeln!(
+                out,
+                "{k} = {v}  # {}",
+                comment(&format!("{key}.{k}")).unwrap_or(UNDOCUMENTED)
+            );
         }
         out.push('\n');
     }
@@ -56,7 +69,9 @@ pub fn render(config: &Config) -> Result<String, Error> {
 
 /// Every key of the configuration, as `section.key`.
 pub fn keys(config: &Config) -> Vec<String> {
-    let Ok(toml::Value::Table(table)) = toml::Value::try_from(config) else { return Vec::new() };
+    let Ok(toml::Value::Table(table)) = toml::Value::try_from(config) else {
+        return Vec::new();
+    };
     let mut keys = Vec::new();
     for (key, v) in &table {
         keys.push(key.clone());

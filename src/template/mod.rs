@@ -26,21 +26,31 @@ pub struct InitResult {
 /// `dir/statbrief.toml`, else the defaults; `year` fills the titles'
 /// placeholder (`2025年X月`).
 pub fn init(dir: &Path, config_path: Option<&Path>, year: i32) -> Result<InitResult, Error> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("无法创建文件夹 {}：{e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Output(format!("无法创建文件夹 {}：{e}", dir.display())))?;
     let config = Config::load(config_path, dir)?;
     let mut result = InitResult::default();
     let toml_path = dir.join(config::FILE_NAME);
     if toml_path.exists() {
         result.kept.push(toml_path);
     } else {
-        write(&toml_path, config_toml::render(&config)?.as_bytes(), &mut result)?;
+        write(
+            &toml_path,
+            config_toml::render(&config)?.as_bytes(),
+            &mut result,
+        )?;
     }
     for kind in Kind::ALL {
-        let bytes = workbook::render(kind, &config, year)
-            .map_err(|e| Error::Internal(format!("无法生成模板 {}：{e}", workbook::file_name(kind))))?;
+        let bytes = workbook::render(kind, &config, year).map_err(|e| {
+            Error::Internal(format!("无法生成模板 {}：{e}", workbook::file_name(kind)))
+        })?;
         write(&dir.join(workbook::file_name(kind)), &bytes, &mut result)?;
     }
-    write(&dir.join(guide::FILE_NAME), guide::render(&config.region_order).as_bytes(), &mut result)?;
+    write(
+        &dir.join(guide::FILE_NAME),
+        guide::render(&config.region_order).as_bytes(),
+        &mut result,
+    )?;
     Ok(result)
 }
 

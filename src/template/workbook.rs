@@ -14,8 +14,8 @@ use crate::ingest::template_marks::{placeholder_title, EXAMPLE_MARK};
 use crate::quality::Kind;
 use crate::schema::{self, ColumnSchema};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder, Note,
-    ProtectionOptions, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Note, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -40,6 +40,8 @@ pub fn file_name(kind: Kind) -> String {
 /// A value of the example row.
 enum Example {
     Text(&'static str),
+    /// The office's first region, in the region column.
+    Owned(String),
     Num(f64),
     Date(u16, u8, u8),
     Empty,
@@ -100,10 +102,21 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let cell = Format::new().set_unlocked().set_border(FormatBorder::Thin).set_border_color("BFBFBF");
-    let grey = |f: Format| f.set_background_color("EDEDED").set_font_color("7F7F7F").set_italic();
+    let cell = Format::new()
+        .set_unlocked()
+        .set_border(FormatBorder::Thin)
+        .set_border_color("BFBFBF");
+    let grey = |f: Format| {
+        f.set_background_color("EDEDED")
+            .set_font_color("7F7F7F")
+            .set_italic()
+    };
     Formats {
-        title: Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+        title: Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
         header: Format::new()
             .set_bold()
             .set_text_wrap()
@@ -136,11 +149,23 @@ pub fn build(kind: Kind, config: &Config, year: i32) -> Result<Workbook, XlsxErr
     let ws = wb.add_worksheet().set_name(kind.chinese())?;
     let last_col = FIRST_COL + ks.columns.len() as u16 - 1;
     let title_year = (kind != Kind::Targets).then_some(year);
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, &placeholder_title(title_year, kind.chinese()), &f.title)?;
+    ws.merge_range(
+        TITLE_ROW,
+        0,
+        TITLE_ROW,
+        last_col,
+        &placeholder_title(title_year, kind.chinese()),
+        &f.title,
+    )?;
     ws.set_row_height(TITLE_ROW, 30)?;
     ws.set_row_height(HEADER_ROW, 36)?;
     ws.write_with_format(HEADER_ROW, 0, "序号", &f.header)?;
-    ws.insert_note(HEADER_ROW, 0, &Note::new("序号：可不填，读取时忽略。\n示例行标有“示例”，读取时跳过，可以删去。").add_author_prefix(false))?;
+    ws.insert_note(
+        HEADER_ROW,
+        0,
+        &Note::new("序号：可不填，读取时忽略。\n示例行标有“示例”，读取时跳过，可以删去。")
+            .add_author_prefix(false),
+    )?;
     ws.write_with_format(EXAMPLE_ROW, 0, EXAMPLE_MARK, &f.example)?;
     ws.set_column_format(0, &f.text)?;
     ws.set_column_width(0, 6)?;
@@ -154,9 +179,35 @@ pub fn build(kind: Kind, config: &Config, year: i32) -> Result<Workbook, XlsxErr
     Ok(wb)
 }
 
-fn write_column(ws: &mut Worksheet, f: &Formats, kind: Kind, c: &ColumnSchema, col: u16, config: &Config, year: i32) -> Result<(), XlsxError> {
-    ws.write_with_format(HEADER_ROW, col, &c.header, &f.header)?;
-    ws.insert_note(HEADER_ROW, col, &Note::new(note_text(c)).add_author_prefix(false).set_width(260).set_height(110))?;
+fn write_column(
+    ws: &mut Worksheet,
+    f: &Formats,
+    kind: Kind,
+    c: &ColumnSchema,
+    col: u16,
+    config: &Config,
+    year: i32,
+) -> Result<(), XlsxError> {
+    // The unit goes on a second line of the header cell: ingestion removes
+    // white space before matching, so this is still `年度计划投资（万元）`.
+    let header = match c.unit {
+        Some(u) => format!("{}\n（{u}）", c.label),
+        None => c.label.to_string(),
+    };
+    ws.write_with_format(HEADER_ROW, col, &header, &f.header)?;
+    let list = choices(kind, c, config);
+    let note = note_text(c, &list);
+    let lines = note.chars().filter(|ch| *ch == '\n').count() as u32
+        + 1
+        + (note.chars().count() as u32 / 22);
+    ws.insert_note(
+        HEADER_ROW,
+        col,
+        &Note::new(note)
+            .add_author_prefix(false)
+            .set_width(280)
+            .set_height(20 * lines + 16),
+    )?;
     let (data_fmt, example_fmt) = match c.ty {
         "金额" => (&f.money, &f.example_money),
         "日期" => (&f.date, &f.example_date),
@@ -164,74 +215,129 @@ fn write_column(ws: &mut Worksheet, f: &Formats, kind: Kind, c: &ColumnSchema, c
         _ => (&f.text, &f.example),
     };
     ws.set_column_format(col, data_fmt)?;
-    let ex = example(kind, c.name, year);
+    let ex = match (c.name, config.region_order.first()) {
+        ("region", Some(r)) => Example::Owned(r.clone()),
+        _ => example(kind, c.name, year),
+    };
     let ex_width = match &ex {
         Example::Text(t) => t.width(),
+        Example::Owned(t) => t.width(),
         Example::Num(_) | Example::Date(..) => 10,
         Example::Empty => 0,
     };
     match ex {
         Example::Text(t) => ws.write_with_format(EXAMPLE_ROW, col, t, example_fmt)?,
+        Example::Owned(t) => ws.write_with_format(EXAMPLE_ROW, col, &t, example_fmt)?,
         Example::Num(v) => ws.write_with_format(EXAMPLE_ROW, col, v, example_fmt)?,
-        Example::Date(y, m, d) => ws.write_with_format(EXAMPLE_ROW, col, &ExcelDateTime::from_ymd(y, m, d)?, example_fmt)?,
+        Example::Date(y, m, d) => ws.write_with_format(
+            EXAMPLE_ROW,
+            col,
+            &ExcelDateTime::from_ymd(y, m, d)?,
+            example_fmt,
+        )?,
         Example::Empty => ws.write_with_format(EXAMPLE_ROW, col, "", example_fmt)?,
     };
-    // Chinese characters are two columns wide; the header wraps onto two lines.
-    let header_width = c.header.width().div_ceil(2).max(c.label.width());
-    let width = header_width.max(ex_width).clamp(8, 40) + 2;
+    // Chinese characters are two columns wide; the unit is on its own line.
+    let width = c.label.width().max(ex_width).clamp(8, 40) + 2;
     ws.set_column_width(col, width as f64)?;
-    let dv = validation(kind, c, config)?;
+    let dv = validation(c, &list)?;
     ws.add_data_validation(EXAMPLE_ROW, col, EXAMPLE_ROW + DATA_ROWS, col, &dv)?;
     Ok(())
 }
 
-fn note_text(c: &ColumnSchema) -> String {
-    let mut text = format!("{}（{}）\n{}", c.label, if c.required { "必填" } else { "选填" }, c.help);
+fn note_text(c: &ColumnSchema, choices: &[String]) -> String {
+    let mut text = format!(
+        "{}（{}）\n{}",
+        c.label,
+        if c.required { "必填" } else { "选填" },
+        c.help
+    );
     if let Some(u) = c.unit {
         text.push_str(&format!("\n单位：{u}"));
+    }
+    if !choices.is_empty() {
+        text.push_str(&format!("\n可选：{}", choices.join("、")));
     }
     text
 }
 
 /// Dropdowns for the folded columns and regions, dates, amounts ≥ 0, and an
 /// input message on every column.
-fn validation(kind: Kind, c: &ColumnSchema, config: &Config) -> Result<DataValidation, XlsxError> {
-    let mut list: Vec<String> = schema::dropdown(kind, c.name).into_iter().map(str::to_string).collect();
-    let mut strict = true;
+/// The values a column's dropdown offers: the folded values of the schema,
+/// the project levels, or the office's regions.
+fn choices(kind: Kind, c: &ColumnSchema, config: &Config) -> Vec<String> {
     if (kind, c.name) == (Kind::Projects, "level") {
-        list = LEVELS.iter().map(|s| s.to_string()).collect();
+        return LEVELS.iter().map(|s| s.to_string()).collect();
     }
     if c.name == "region" || c.name == "scope" {
-        list = config.region_order.clone();
+        let mut list = config.region_order.clone();
         if c.name == "scope" && !list.is_empty() {
-            let area = if config.area.trim().is_empty() { "全县" } else { config.area.trim() };
+            let area = if config.area.trim().is_empty() {
+                "全县"
+            } else {
+                config.area.trim()
+            };
             list.insert(0, area.to_string());
         }
-        // A region outside the office's list gets a warning, not a refusal:
-        // a new town or a department may report too.
-        strict = false;
+        return list;
     }
-    let (dv, hint) = if !list.is_empty() && list.iter().map(|s| s.chars().count() + 1).sum::<usize>() <= 250 {
-        (DataValidation::new().allow_list_strings(&list)?, "请从下拉列表中选择")
+    schema::dropdown(kind, c.name)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+fn validation(c: &ColumnSchema, list: &[String]) -> Result<DataValidation, XlsxError> {
+    // A region outside the office's list gets a warning, not a refusal: a
+    // new town or a department may report too.
+    let strict = c.name != "region" && c.name != "scope";
+    let (dv, hint) = if !list.is_empty()
+        && list.iter().map(|s| s.chars().count() + 1).sum::<usize>() <= 250
+    {
+        (
+            DataValidation::new().allow_list_strings(list)?,
+            "请从下拉列表中选择",
+        )
     } else {
         match c.ty {
-            "金额" => (DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)), "请填写不小于0的数字，单位万元，不要带单位"),
-            "数值" | "百分比" => (DataValidation::new().allow_decimal_number(DataValidationRule::Between(-1e15, 1e15)), "请只填数字，不要带单位"),
+            "金额" => (
+                DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
+                "请填写不小于0的数字，单位万元，不要带单位",
+            ),
+            "数值" | "百分比" => (
+                DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::Between(-1e15, 1e15)),
+                "请只填数字，不要带单位",
+            ),
             "日期" => (
-                DataValidation::new().allow_date(DataValidationRule::Between(ExcelDateTime::from_ymd(2000, 1, 1)?, ExcelDateTime::from_ymd(2100, 12, 31)?)),
+                DataValidation::new().allow_date(DataValidationRule::Between(
+                    ExcelDateTime::from_ymd(2000, 1, 1)?,
+                    ExcelDateTime::from_ymd(2100, 12, 31)?,
+                )),
                 "请填写日期，如 2025-03-05",
             ),
-            "年份" => (DataValidation::new().allow_whole_number(DataValidationRule::Between(2000, 2100)), "请填写四位年份，如 2025"),
-            _ if c.name == "uscc" => (DataValidation::new().allow_text_length(DataValidationRule::EqualTo(18)), "统一社会信用代码为18位"),
+            "年份" => (
+                DataValidation::new().allow_whole_number(DataValidationRule::Between(2000, 2100)),
+                "请填写四位年份，如 2025",
+            ),
+            _ if c.name == "uscc" => (
+                DataValidation::new().allow_text_length(DataValidationRule::EqualTo(18)),
+                "统一社会信用代码为18位",
+            ),
             _ => (DataValidation::new().allow_any_value(), ""),
         }
     };
     let required = if c.required { "（必填）" } else { "" };
     let message = format!("{}{required}\n{}", c.help, hint);
     let title: String = c.label.chars().take(30).collect();
-    let mut dv = dv.set_input_title(title.clone())?.set_input_message(truncate(&message, 250))?;
+    let mut dv = dv
+        .set_input_title(title.clone())?
+        .set_input_message(truncate(&message, 250))?;
     if !hint.is_empty() {
-        dv = dv.set_error_title(title)?.set_error_message(truncate(hint, 250))?;
+        dv = dv
+            .set_error_title(title)?
+            .set_error_message(truncate(hint, 250))?;
         if !strict {
             dv = dv.set_error_style(DataValidationErrorStyle::Warning);
         }
