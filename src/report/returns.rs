@@ -12,7 +12,7 @@
 use crate::error::Error;
 use crate::ingest::columns;
 use crate::ingest::workbook::decode_csv;
-use crate::quality::{DataQuality, FileReport, Issue, Severity};
+use crate::quality::{DataQuality, FileReport, Issue, Severity, SheetReport};
 use calamine::{Data, Reader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -277,10 +277,14 @@ fn wanted_rows(file: &FileReport, file_issues: &[&Issue]) -> BTreeMap<String, BT
             wanted.entry(sheet.clone()).or_default().insert(row);
         }
     }
-    // The header row of each sheet, so the copied rows can be read.
+    // The header row of each sheet and the row above it (the group cells of
+    // a two-level header), so the copied rows can be read.
     for s in &file.sheets {
         if let (Some(rows), Some(h)) = (wanted.get_mut(&s.sheet), s.header_row) {
             rows.insert(h.saturating_sub(1));
+            if h >= 2 {
+                rows.insert(h - 2);
+            }
         }
     }
     wanted
@@ -406,22 +410,25 @@ fn write_rows_sheet(
         };
         ws.write_with_format(r, 0, format!("工作表：{}", report.sheet), &f.title)?;
         r += 1;
-        if let Some(header) = report
-            .header_row
-            .and_then(|h| read_header(rows, &report.sheet, h))
-        {
+        if let Some(header) = header_cells(rows, report) {
             ws.write_with_format(r, 0, "原行号", &f.header)?;
             for (c, cell) in header.iter().enumerate() {
                 write_copied(ws, r, c as u16 + 1, cell, &f.header, &f.header, &mut widths)?;
             }
             r += 1;
         }
+        let dates = date_columns(report);
         for (&src_row, cells) in sheet_rows {
-            if report.header_row.is_some_and(|h| h == src_row + 1) {
+            if report.header_row.is_some_and(|h| src_row < h) {
                 continue;
             }
             ws.write_with_format(r, 0, (src_row + 1) as f64, &f.cell)?;
             for (c, cell) in cells.iter().enumerate() {
+                // A date typed into a number cell still reads as a date.
+                let cell = &match cell {
+                    Copied::Num(v) if dates.contains(&(c as u32)) => Copied::Date(*v),
+                    other => other.clone(),
+                };
                 let here: Vec<&&Issue> = issues
                     .iter()
                     .filter(|i| {
@@ -450,6 +457,10 @@ fn write_rows_sheet(
         }
         r += 1;
     }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer("&C第 &P 页，共 &N 页");
     ws.set_column_width(0, 8)?;
     for (c, w) in widths {
         ws.set_column_width(c, (w + 2).clamp(8, 50) as f64)?;
@@ -457,13 +468,48 @@ fn write_rows_sheet(
     Ok(())
 }
 
-/// The header row of a sheet, when it was read with the offending rows.
-fn read_header<'a>(
-    rows: &'a SourceRows,
-    sheet: &str,
-    header_row_1based: u32,
-) -> Option<&'a Vec<Copied>> {
-    rows.get(sheet)?.get(&(header_row_1based - 1))
+/// Sheet columns that ingestion read as dates.
+fn date_columns(report: &SheetReport) -> HashSet<u32> {
+    let Some(kind) = report.kind else {
+        return HashSet::new();
+    };
+    columns::columns(kind)
+        .iter()
+        .filter(|d| d.ty == columns::ColType::Date)
+        .filter_map(|d| report.columns.get(d.name))
+        .filter_map(|letters| parse_a1(&format!("{letters}1")).map(|(_, c)| c))
+        .collect()
+}
+
+/// The header of a sheet as the clerk sees it: each column's header cell,
+/// else the cell above it (a merged header written once at its top), else
+/// the name of the canonical column ingestion found there.
+fn header_cells(rows: &SourceRows, report: &SheetReport) -> Option<Vec<Copied>> {
+    let h = report.header_row?.checked_sub(1)?;
+    let sheet = rows.get(&report.sheet)?;
+    let row = sheet.get(&h)?;
+    let above = h.checked_sub(1).and_then(|a| sheet.get(&a));
+    let kind = report.kind;
+    let canonical = |c: usize| -> Copied {
+        let letters = crate::quality::column_letters(c as u32);
+        let name = report
+            .columns
+            .iter()
+            .find(|(_, l)| **l == letters)
+            .map(|(n, _)| n.as_str());
+        let def = kind
+            .zip(name)
+            .and_then(|(k, n)| columns::columns(k).iter().find(|d| d.name == n));
+        def.map_or(Copied::Empty, |d| Copied::Text(d.label.to_string()))
+    };
+    let cells = (0..row.len())
+        .map(|c| match (&row[c], above.and_then(|a| a.get(c))) {
+            (Copied::Empty, Some(top)) if *top != Copied::Empty => top.clone(),
+            (Copied::Empty, _) => canonical(c),
+            (cell, _) => cell.clone(),
+        })
+        .collect();
+    Some(cells)
 }
 
 fn write_copied(
