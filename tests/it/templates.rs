@@ -678,3 +678,58 @@ fn returns_file_names_are_safe() {
         assert_eq!(got, want, "{src}");
     }
 }
+
+#[test]
+fn the_commands_as_a_clerk_runs_them() {
+    let bin = env!("CARGO_BIN_EXE_statbrief");
+    let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
+    // schema --json: the four kinds; --kind takes the Chinese name too.
+    let out = run(&["schema", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kinds"].as_array().unwrap().len(), 4);
+    assert_eq!(v["row_words"]["example"], "示例");
+    let visits = String::from_utf8(run(&["schema", "--kind", "走访问题台账"]).stdout).unwrap();
+    assert!(
+        visits.contains("重大") && !visits.contains("【重点项目台账】"),
+        "{visits}"
+    );
+    let bad = run(&["schema", "--kind", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--kind"));
+    // init, then a town fills a template with one bad cell, then check --returns.
+    let dir = tempfile::tempdir().unwrap();
+    let tpl = dir.path().join("模板");
+    let out = run(&["init", tpl.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(tpl.join("走访问题台账.xlsx").is_file());
+    let input = dir.path().join("收件");
+    fill(
+        &input,
+        "重点项目台账.xlsx",
+        Kind::Projects,
+        Some("2025年3月重点项目台账"),
+        &[vec![
+            ("name", T::S("甲项目")),
+            ("region", T::S("城关镇")),
+            ("plan_year", T::N(100.0)),
+            ("done_ytd", T::S("约50")),
+        ]],
+    );
+    let back = dir.path().join("退回");
+    let out = run(&[
+        "check",
+        "--input",
+        input.to_str().unwrap(),
+        "--returns",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已写出 1 份问题清单"));
+    assert!(back.join("重点项目台账_问题清单.xlsx").is_file());
+}
