@@ -35,18 +35,25 @@ pub fn render(region_order: &[String]) -> String {
         let _ = writeln!(out, "本单位的乡镇（街道）：{}。\n", region_order.join("、"));
     }
     for kind in Kind::ALL {
-        render_kind(&mut out, &schema::kind_schema(kind));
+        render_kind(
+            &mut out,
+            &schema::kind_schema(kind),
+            !region_order.is_empty(),
+        );
     }
     out
 }
 
-fn render_kind(out: &mut String, ks: &KindSchema) {
+fn render_kind(out: &mut String, ks: &KindSchema, has_regions: bool) {
     let _ = writeln!(out, "## {}（{}）\n", ks.name, file_name(ks.kind));
     out.push_str("| 列 | 是否必填 | 怎么填 | 可选值 |\n|---|---|---|---|\n");
     for c in &ks.columns {
         let mut choices: Vec<&str> = schema::dropdown(ks.kind, c.name);
         if (ks.kind, c.name) == (Kind::Projects, "level") {
             choices = LEVELS.to_vec();
+        }
+        if has_regions && (c.name == "region" || c.name == "scope") {
+            choices = vec!["见上文“本单位的乡镇（街道）”"];
         }
         let _ = writeln!(
             out,
