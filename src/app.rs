@@ -15,6 +15,8 @@ pub struct CheckOptions {
     pub json: bool,
     pub strict: bool,
     pub tidy: Option<PathBuf>,
+    /// Write a 问题清单 workbook per file with problems into this folder.
+    pub returns: Option<PathBuf>,
 }
 
 /// What a command prints and how it exits.
@@ -35,6 +37,14 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, Error> {
     };
     if let Some(dir) = &opts.tidy {
         report::tidy::write_tidy(&ingested.ledgers, dir)?;
+    }
+    let mut stdout = stdout;
+    if let Some(dir) = &opts.returns {
+        let written = report::returns::write_returns(&ingested.quality, &opts.input, dir)?;
+        if !opts.json {
+            stdout +=
+                &format!("\n已写出 {} 份问题清单到 {}（每份发回对应的报送单位修改）\n", written.len(), dir.display());
+        }
     }
     Ok(outcome(stdout, &ingested, opts.strict))
 }
@@ -156,6 +166,38 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     if opts.strict && rejected > 0 {
         return Ok(Outcome { stdout, stderr: Some(format!("--strict：有 {rejected} 行被拒收")), exit_code: 1 });
     }
+    Ok(Outcome { stdout, stderr: None, exit_code: 0 })
+}
+
+/// `statbrief init DIR`: the configuration, the four templates and the guide.
+pub fn init(dir: &std::path::Path, config: Option<&std::path::Path>) -> Result<Outcome, Error> {
+    use chrono::Datelike;
+    let result = crate::template::init(dir, config, chrono::Local::now().year())?;
+    let mut stdout = String::new();
+    for p in &result.written {
+        stdout += &format!("已写出 {}\n", p.display());
+    }
+    for p in &result.kept {
+        stdout += &format!("已存在，未改动 {}（模板按其中的设置生成）\n", p.display());
+    }
+    Ok(Outcome { stdout, stderr: None, exit_code: 0 })
+}
+
+/// `statbrief schema`: what ingestion accepts, as text or JSON.
+pub fn schema(kind: Option<&str>, json: bool) -> Result<Outcome, Error> {
+    let only =
+        match kind {
+            Some(k) => Some(crate::schema::parse_kind(k).ok_or_else(|| {
+                Error::Usage(format!("--kind「{k}」无效：应为 projects、indicators、visits 或 targets"))
+            })?),
+            None => None,
+        };
+    let s = crate::schema::schema(only);
+    let stdout = if json {
+        serde_json::to_string_pretty(&s).map_err(|e| Error::Internal(e.to_string()))? + "\n"
+    } else {
+        crate::schema::render_text(&s)
+    };
     Ok(Outcome { stdout, stderr: None, exit_code: 0 })
 }
 

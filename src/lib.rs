@@ -14,7 +14,9 @@ pub mod model;
 pub mod quality;
 pub mod report;
 pub mod sample;
+pub mod schema;
 pub mod serve;
 pub mod stats;
+pub mod template;
 
 pub use error::Error;

@@ -31,6 +31,9 @@ enum Command {
         /// Also write the normalised ledgers (Parquet + CSV) into this folder.
         #[arg(long)]
         tidy: Option<PathBuf>,
+        /// Also write, per file with problems, OUT/<file>_问题清单.xlsx to send back.
+        #[arg(long, value_name = "OUT")]
+        returns: Option<PathBuf>,
     },
     /// Ingest, compute every figure and write the outputs into --out.
     Run {
@@ -68,6 +71,21 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         max_upload_mb: usize,
     },
+    /// Write statbrief.toml, the four blank ledger templates and 填报说明.md into DIR.
+    Init {
+        dir: PathBuf,
+        /// Settings to use (default: DIR/statbrief.toml if it exists, else the defaults).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Print the columns, header aliases, required columns and value foldings ingestion accepts.
+    Schema {
+        /// Only this kind: projects, indicators, visits or targets.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a fictional county's ledgers (the sample data set).
     Sample {
         #[arg(long, default_value = "sample_data")]
@@ -81,7 +99,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { input, json, strict, tidy } => app::check(&app::CheckOptions { input, json, strict, tidy }),
+        Command::Check { input, json, strict, tidy, returns } => {
+            app::check(&app::CheckOptions { input, json, strict, tidy, returns })
+        }
+        Command::Init { dir, config } => app::init(&dir, config.as_deref()),
+        Command::Schema { kind, json } => app::schema(kind.as_deref(), json),
         Command::Run { input, period, out, config, templates, strict } => {
             app::run(&app::RunOptions { input, out, period, config, templates, strict })
         }

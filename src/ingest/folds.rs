@@ -14,7 +14,7 @@ pub const PROJECT_STATUS: &[(ProjectStatus, &[&str])] = &[
     (ProjectStatus::Signed, &["签约", "已签约"]),
     (ProjectStatus::NewStart, &["新开工", "开工", "已开工"]),
     (ProjectStatus::UnderConstruction, &["在建", "续建"]),
-    (ProjectStatus::InOperation, &["竣工", "投产", "竣工投产", "建成", "建成投产", "已投产", "已竣工"]),
+    (ProjectStatus::InOperation, &["投产", "竣工", "竣工投产", "建成", "建成投产", "已投产", "已竣工"]),
     (ProjectStatus::Halted, &["停建", "停工", "缓建"]),
 ];
 

@@ -195,7 +195,9 @@ fn map_row(kind: Kind, area: &HeaderArea, norm: &NormalizedArea, row: usize, gro
             .flatten()
             .filter(|g| g.text != sub.text);
         let mut matched = None;
-        if let Some((i, strength)) = columns::match_header(kind, &sub.text) {
+        let direct = columns::match_header(kind, &sub.text)
+            .or_else(|| bracketed_alias(kind, sub).map(|i| (i, columns::Strength::Exact)));
+        if let Some((i, strength)) = direct {
             // A unit on the group cell (`投资完成情况（亿元）`) covers its sub-columns.
             matched = Some((i, strength, sub.unit.clone().or_else(|| group.as_ref().and_then(|g| g.unit.clone()))));
         } else if let Some(g) = &group {
@@ -227,6 +229,14 @@ fn map_row(kind: Kind, area: &HeaderArea, norm: &NormalizedArea, row: usize, gro
         }
     }
     Candidate { kind, row: row as u32, columns, ignored, period_col, passed_over }
+}
+
+/// An alias that has brackets of its own (`县(市、区)`), which
+/// `normalize_header` took for a unit: matched with the brackets put back.
+fn bracketed_alias(kind: Kind, h: &Header) -> Option<usize> {
+    let unit = h.unit.as_deref()?;
+    let whole = format!("{}({unit})", h.text);
+    columns::columns(kind).iter().position(|c| c.aliases.contains(&whole.as_str()))
 }
 
 /// Picks the header row and kind: the row whose cells match the most

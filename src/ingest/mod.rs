@@ -14,6 +14,7 @@ pub mod header;
 pub mod period;
 pub mod resent;
 pub mod sheet;
+pub mod template_marks;
 pub mod values;
 pub mod workbook;
 pub mod xls_guard;

@@ -113,18 +113,23 @@ pub fn normalize_label(s: &str) -> String {
     to_simplified(&folded).into_owned()
 }
 
+/// Money units and their multipliers to 万元 (the unit of every money
+/// figure out); `statbrief schema` prints this table.
+pub const MONEY_UNITS: [(&str, f64); 8] = [
+    ("万元", 1.0),
+    ("万", 1.0),
+    ("亿元", 10_000.0),
+    ("亿", 10_000.0),
+    ("元", 0.0001),
+    ("千元", 0.1),
+    ("百万元", 100.0),
+    ("十万元", 10.0),
+];
+
 /// Money units, as multipliers to 万元 (the unit of every money figure out).
 pub fn money_factor(unit: &str) -> Option<f64> {
     let u = unit.trim_start_matches("人民币");
-    match u {
-        "万元" | "万" => Some(1.0),
-        "亿元" | "亿" => Some(10_000.0),
-        "元" => Some(0.0001),
-        "千元" => Some(0.1),
-        "百万元" => Some(100.0),
-        "十万元" => Some(10.0),
-        _ => None,
-    }
+    MONEY_UNITS.iter().find(|(name, _)| *name == u).map(|(_, f)| *f)
 }
 
 /// Outcome of reading a number.
@@ -138,7 +143,7 @@ pub enum Number {
     Invalid,
 }
 
-const MISSING_MARKERS: [&str; 9] = ["", "-", "--", "—", "——", "/", "无", "－", "–"];
+pub const MISSING_MARKERS: [&str; 9] = ["", "-", "--", "—", "——", "/", "无", "－", "–"];
 
 pub fn is_missing_marker(s: &str) -> bool {
     MISSING_MARKERS.contains(&s)

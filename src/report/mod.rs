@@ -7,6 +7,7 @@ pub mod console;
 pub mod docx;
 pub mod html;
 pub mod json;
+pub mod returns;
 pub mod templates;
 pub mod tidy;
 pub mod views;

@@ -39,15 +39,11 @@ pub fn check_batch(batch: &Batch) {
     let _ = batch.save_quality(&quality);
 }
 
-/// The towns' issue lists (`check --returns`), written into `returns/`.
-///
-/// LEAD — the one call site to wire once the `check --returns` branch is
-/// merged: replace the body with the returns writer, e.g.
-/// `let _ = crate::report::returns::write_returns(ingested, &batch.input(), &batch.returns());`
-/// The check page already lists and serves every file that lands in
-/// `batch.returns()`.
+/// The towns' issue lists (`check --returns`), written into `returns/`:
+/// the same writer as the command line. A failure here only means there are
+/// no lists to download; the check itself is already shown.
 fn write_returns(ingested: &Ingested, batch: &Batch) {
-    let _ = (ingested, batch);
+    let _ = crate::report::returns::write_returns(&ingested.quality, &batch.input(), &batch.returns());
 }
 
 #[derive(Deserialize)]

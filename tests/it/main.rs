@@ -2,6 +2,7 @@
 //! and linking it once instead of eight times saves minutes on each CI build.
 //! Each module is one topic; `common` holds the fixture writers they share.
 
+// `common` first, with its macros (`row!`), so every module below can use them.
 #[macro_use]
 mod common;
 
@@ -15,4 +16,5 @@ mod real_ledgers;
 mod sample_data;
 mod serve;
 mod stats_definitions;
+mod templates;
 mod xlsx;

@@ -295,9 +295,17 @@ async fn the_returns_folder_is_listed_and_served() {
     )
     .await;
     let page = send(&app, get(&format!("/batch/{id}"))).await.text();
-    assert!(page.contains("本批次没有生成退回清单"));
-    // What `check --returns` writes lands here; the page lists and serves it.
+    // The check writes the towns' lists with `check --returns`'s writer: the
+    // June ledger's planted issues give one list, and the page links it.
     let returns = data.path().join("batches").join(&id).join("returns");
+    let written: Vec<String> = std::fs::read_dir(&returns)
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert!(written.iter().all(|n| n.ends_with("_问题清单.xlsx")), "{written:?}");
+    for name in &written {
+        assert!(page.contains(&security::percent_encode(name)), "{name} is not linked");
+    }
+    // Whatever lands in returns/ is listed and served.
     std::fs::create_dir_all(&returns).unwrap();
     std::fs::write(returns.join("城关镇问题清单.xlsx"), b"PK fake").unwrap();
     let page = send(&app, get(&format!("/batch/{id}"))).await.text();

@@ -100,7 +100,8 @@ pub fn detect(
         area[..det.header_row as usize].iter().flat_map(|r| r.iter().flatten().map(String::as_str)).collect();
     let sheet_period = sheet_period(kind, &title_cells, top);
     if sheet_period.is_none() && det.period_col.is_none() && !det.has(Column::Year) {
-        report.skipped_reason = Some(format!("无法确定报告期：{}", period::NAMING_HINT));
+        // A template whose 2025年X月 placeholder was never filled in says so.
+        report.skipped_reason = Some(super::super::template_marks::no_period_reason(&title_cells));
         return Outcome::Skipped;
     }
     let title_indicator = if kind == Kind::Indicators && !det.has(Column::Indicator) {

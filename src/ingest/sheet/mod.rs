@@ -292,6 +292,18 @@ impl<'a> SheetProcessor<'a> {
                 return ControlFlow::Break(());
             }
         }
+        // A template's grey 示例 row is blank, with a note.
+        let at = (self.input.file, self.input.sheet, row);
+        let acc = &mut self.acc;
+        if super::template_marks::skip_example_row(
+            at,
+            first_text,
+            &mut acc.report,
+            &mut acc.issues,
+            &mut acc.pending_blank,
+        ) {
+            return ControlFlow::Continue(());
+        }
         if !self.input.merges_known {
             self.watch_merges(row, cells)?;
         }
