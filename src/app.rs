@@ -104,6 +104,18 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
             ))
         }
     };
+    // A period no ledger has data for would give a briefing of empty
+    // figures: refuse it and name the periods that are there (SPEC §3).
+    let found = stats::periods_found(&ingested);
+    if !found.iter().any(|&(y, m)| y == as_of.year && m <= as_of.month) {
+        let listed: Vec<String> = found.iter().map(|(y, m)| format!("{y}-{m:02}")).collect();
+        return Err(Error::Input(format!(
+            "{}年1—{}月没有任何台账数据；台账中的报告期有：{}",
+            as_of.year,
+            as_of.month,
+            if listed.is_empty() { "（无）".to_string() } else { listed.join("、") }
+        )));
+    }
     let created_out = !opts.out.exists();
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::Output(format!("{}：{e}", opts.out.display())))?;
     // Two independent jobs, one per core: the tidy data (written by polars),

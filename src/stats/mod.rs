@@ -86,6 +86,20 @@ pub fn default_as_of(ingested: &Ingested) -> Option<AsOf> {
     best.map(|(year, month)| AsOf { year, month: month as u32 })
 }
 
+/// Every (year, month) that a projects, indicators or visits sheet has rows for.
+pub fn periods_found(ingested: &Ingested) -> std::collections::BTreeSet<(i32, u32)> {
+    let mut out = std::collections::BTreeSet::new();
+    for df in [&ingested.ledgers.projects, &ingested.ledgers.indicators, &ingested.ledgers.visits] {
+        let (Ok(years), Ok(months)) = (col_i64(df, "year"), col_i64(df, "month")) else { continue };
+        for (y, m) in years.into_iter().zip(months) {
+            if let (Some(y), Some(m)) = (y, m) {
+                out.insert((y as i32, m as u32));
+            }
+        }
+    }
+    out
+}
+
 /// Computes the whole report.
 pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Report, Error> {
     let mut quality = ingested.quality.clone();

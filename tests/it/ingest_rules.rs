@@ -590,9 +590,15 @@ fn visits_folds_and_credit_codes() {
     assert_eq!(recs[3].s("problem"), None, "a visit without a problem");
     assert_eq!(recs[0].d("visit_date"), Some(date(2023, 3, 1)));
 
-    // Exactly three warnings: H3 (category), E3 (USCC check character), J7 (status).
+    // Exactly three cell warnings: H3 (category), E3 (USCC check character),
+    // J7 (status); and one for the sheet: its period is only in the file name.
+    let sheet_level: Vec<_> =
+        issues_of(&ing, file, sh, Severity::Warning).into_iter().filter(|i| i.cell.is_none()).collect();
+    assert_eq!(sheet_level.len(), 1, "{sheet_level:#?}");
+    assert!(sheet_level[0].message.contains("只取自文件名"), "{}", sheet_level[0].message);
     let mut warned: Vec<(String, String)> = issues_of(&ing, file, sh, Severity::Warning)
         .into_iter()
+        .filter(|i| i.cell.is_some())
         .map(|i| (i.cell.unwrap_or_default(), i.column.map(|c| c.name().to_string()).unwrap_or_default()))
         .collect();
     warned.sort();

@@ -204,3 +204,49 @@ fn visit_groups_carry_every_figure_and_unfilled_groups_are_never_ranked() {
     // A 50 % ranks 1st, B 0 % 2nd; （未填报） 100 % has no rank.
     assert_eq!((a.rank, unit("B局").rank, unit("（未填报）").rank), (Some(1), Some(2), None));
 }
+
+#[test]
+fn loud_when_unsure_fractions_whole_county_projects_and_file_name_periods() {
+    let dir = tmp();
+    // Growth typed as fractions (0.136 for 13.6 %): read as written, flagged
+    // at the column's header cell (D1). The period comes only from the file
+    // name: flagged at sheet level.
+    csv_utf8(
+        dir.path(),
+        "指标2023-03.csv",
+        "地区,指标名称,本年累计,增速\n白水镇,产值,100,0.136\n东河镇,产值,200,0.05\n",
+    );
+    // A project whose region is 全县 is a total row: flagged at its cell (B3).
+    csv_utf8(
+        dir.path(),
+        "项目.csv",
+        "2023年3月重点项目\n项目名称,所属地区,年度计划投资,本年累计完成投资\n全县农村公路,全县,100,10\n甲,白水镇,100,10\n",
+    );
+    let (ing, r) = report_of(dir.path(), "2023Q1");
+    let g = issue_at(&ing, "指标2023-03.csv", "指标2023-03", "D1");
+    assert!(g.message.contains("可能把百分数写成了小数"), "{}", g.message);
+    close(r.indicators.iter().find(|i| i.region == "白水镇").unwrap().growth, 0.136);
+    let p = issue_at(&ing, "项目.csv", "项目", "B3");
+    assert!(p.message.contains("「全县」") && p.message.contains("合计行"), "{}", p.message);
+    assert_eq!(r.projects.total.count, 1);
+    let w = warnings(&ing);
+    assert!(w.iter().any(|m| m.contains("只取自文件名「指标2023-03.csv」")), "{w:?}");
+    assert!(!w.iter().any(|m| m.contains("只取自文件名「项目.csv」")), "the title names 项目.csv's period");
+}
+
+#[test]
+fn a_period_no_ledger_has_is_refused_with_the_periods_found() {
+    let dir = tmp();
+    csv_utf8(dir.path(), "项目2023-03.csv", "项目名称,所属地区,年度计划投资,本年累计完成投资\n甲,白水镇,100,10\n");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_statbrief"))
+        .args(["run", "--input"])
+        .arg(dir.path())
+        .args(["--period", "2024Q1", "--out"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2024年1—3月没有任何台账数据") && err.contains("2023-03"), "{err}");
+    assert!(!dir.path().join("out").exists(), "no output on a fatal input error");
+}

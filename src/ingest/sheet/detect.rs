@@ -99,6 +99,11 @@ pub fn detect(
     let title_cells: Vec<&str> =
         area[..det.header_row as usize].iter().flat_map(|r| r.iter().flatten().map(String::as_str)).collect();
     let sheet_period = sheet_period(kind, &title_cells, top);
+    let file_name = top.file.rsplit('/').next().unwrap_or(top.file);
+    let from_file_only = sheet_period.is_some()
+        && det.period_col.is_none()
+        && !title_cells.iter().any(|t| period::parse_period_text(t).is_some() || period::parse_year_text(t).is_some())
+        && sheet_period == file_period(kind, file_name);
     if sheet_period.is_none() && det.period_col.is_none() && !det.has(Column::Year) {
         // A template whose 2025年X月 placeholder was never filled in says so.
         report.skipped_reason = Some(super::super::template_marks::no_period_reason(&title_cells));
@@ -116,6 +121,14 @@ pub fn detect(
         None
     };
     report.period = sheet_period.map(|p| p.to_string());
+    if from_file_only {
+        // Loud when unsure (issue 8): a renamed file changes the period.
+        let msg = format!(
+            "报告期{}只取自文件名「{file_name}」，表内没有写明；请核对，或在表头上方的标题中写明（如“2025年1-3月…”）",
+            report.period.as_deref().unwrap_or_default()
+        );
+        issues.push(Issue::new(Severity::Warning, top.file, msg).in_sheet(top.sheet));
+    }
     let first_data_row = det.header_row + 1;
     Outcome::Found(Box::new(Found { det, first_data_row, sheet_period, title_indicator }))
 }
@@ -177,6 +190,17 @@ fn sheet_period(kind: Kind, title_cells: &[&str], top: &Top<'_>) -> Option<Perio
         .find_map(|t| period::parse_period_text(t))
         .or_else(|| period::parse_period_text(file_name))
         .or_else(|| period::parse_period_text(top.sheet))
+}
+
+/// The period a file name alone gives, as [`sheet_period`] reads it.
+fn file_period(kind: Kind, file_name: &str) -> Option<Period> {
+    if kind == Kind::Targets {
+        return period::parse_year_text(file_name)
+            .or_else(|| period::parse_period_text(file_name).map(|p| p.year))
+            .or_else(|| period::parse_bare_year(file_name))
+            .map(Period::year);
+    }
+    period::parse_period_text(file_name)
 }
 
 /// Whether merged regions could change the header found without them: empty

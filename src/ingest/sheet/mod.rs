@@ -142,6 +142,9 @@ struct Accounting {
     last_row: Option<u32>,
     /// The latest row period seen, reported as the sheet's period.
     max_period: Option<Period>,
+    /// Growth values read, and the largest in size: all within ±1 looks
+    /// like fractions typed into a % column.
+    growth: (u64, f64),
 }
 
 impl Accounting {
@@ -186,7 +189,14 @@ impl<'a> SheetProcessor<'a> {
         SheetProcessor {
             input,
             state: State::Buffering(Vec::new()),
-            acc: Accounting { report, issues: Vec::new(), pending_blank: 0, last_row: None, max_period: None },
+            acc: Accounting {
+                report,
+                issues: Vec::new(),
+                pending_blank: 0,
+                last_row: None,
+                max_period: None,
+                growth: (0, 0.0),
+            },
             used_cols: (u32::MAX, 0),
             needs_merges: false,
             gaps: GapWatch::default(),
@@ -339,6 +349,9 @@ impl<'a> SheetProcessor<'a> {
             .any(|l| is_total_label(&l, kind != Kind::Targets));
         if is_total {
             self.acc.report.total_rows += 1;
+            if kind == Kind::Projects {
+                whole_region_warning(&view, &mut self.acc.issues);
+            }
             if kind != Kind::Indicators {
                 return ControlFlow::Continue(());
             }
@@ -363,6 +376,10 @@ impl<'a> SheetProcessor<'a> {
             rules::check_duplicate(&view, &ready.builder, period, &mut ready.keys, &mut typed);
         }
 
+        if let Some(Val::F64(g)) = ready.builder.position(Column::GrowthReported).map(|p| &typed.out[p]) {
+            self.acc.growth.0 += 1;
+            self.acc.growth.1 = self.acc.growth.1.max(g.abs());
+        }
         self.acc.issues.append(&mut typed.warnings);
         if let Some(mut rej) = typed.rejected.take() {
             if is_total {
@@ -406,7 +423,10 @@ impl<'a> SheetProcessor<'a> {
             State::Data(r) | State::Done(Some(r)) => Some(r),
             _ => None,
         };
-        let Accounting { report, mut issues, .. } = self.acc;
+        let Accounting { report, mut issues, growth, .. } = self.acc;
+        if let Some(r) = &ready {
+            issues.extend(fraction_growth_warning(&r.found.det, growth, self.input.file, self.input.sheet));
+        }
         let (file, sheet) = (self.input.file, self.input.sheet);
         let frame = ready.and_then(|r| {
             let kind = r.found.det.kind;
@@ -426,6 +446,37 @@ impl<'a> SheetProcessor<'a> {
         }
         SheetResult { report, issues, frame }
     }
+}
+
+/// A project whose region is the whole area (全县) is counted as a total
+/// row, as SPEC §1.2 says; that is worth a look, not silence.
+fn whole_region_warning(view: &RowView<'_, '_>, issues: &mut Vec<Issue>) {
+    let Some(m) = view.det.find(Column::Region) else { return };
+    let Some(text) = view.cell(m).text() else { return };
+    let label = super::values::normalize_label(&text);
+    if WHOLE_PREFIXES.contains(&label.as_str()) {
+        let msg = format!(
+            "{}项目所属地区为「{label}」，按合计行处理、未计入项目；如是全域性项目，请填写牵头乡镇或单位",
+            view.cell_name(m.sheet_col)
+        );
+        issues.push(view.issue(Severity::Warning, m.sheet_col, Column::Region, text.into_owned(), msg));
+    }
+}
+
+/// Growth values all within ±1 (and not all zero) are probably fractions
+/// typed into a % column (0.136 for 13.6 %): read as they are, but flagged.
+fn fraction_growth_warning(det: &header::Detection, growth: (u64, f64), file: &str, sheet: &str) -> Option<Issue> {
+    let (count, largest) = growth;
+    let m = det.find(Column::GrowthReported)?;
+    if count < 2 || largest == 0.0 || largest > 1.0 {
+        return None;
+    }
+    let msg = format!(
+        "「{}」列的{count}个值都在±1之内，可能把百分数写成了小数（13.6%应写13.6，不是0.136）；已按百分数读取，请核对",
+        m.header
+    );
+    let issue = Issue::new(Severity::Warning, file, msg).in_sheet(sheet).at(det.header_row, m.sheet_col);
+    Some(issue.column(Column::GrowthReported))
 }
 
 /// The trace and period columns every row carries: source file, sheet,
