@@ -31,6 +31,8 @@ enum Command {
         /// Also write the normalised ledgers (Parquet + CSV) into this folder.
         #[arg(long)]
         tidy: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Ingest, compute every figure and write the outputs into --out.
     Run {
@@ -52,6 +54,8 @@ enum Command {
         /// Exit with status 1 when any row was rejected.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Write a fictional county's ledgers (the sample data set).
     Sample {
@@ -63,12 +67,31 @@ enum Command {
     },
 }
 
+/// Limits on the input (exit status 2 when one is hit).
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Most data rows read across the whole input.
+    #[arg(long, default_value_t = statbrief::ingest::limits::DEFAULT_MAX_ROWS)]
+    max_rows: u64,
+    /// Largest file read, in MB.
+    #[arg(long, default_value_t = statbrief::ingest::limits::DEFAULT_MAX_FILE_MB)]
+    max_file_mb: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> statbrief::ingest::Limits {
+        statbrief::ingest::Limits::new(self.max_rows, self.max_file_mb)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { input, json, strict, tidy } => app::check(&app::CheckOptions { input, json, strict, tidy }),
-        Command::Run { input, period, out, config, templates, strict } => {
-            app::run(&app::RunOptions { input, out, period, config, templates, strict })
+        Command::Check { input, json, strict, tidy, limits } => {
+            app::check(&app::CheckOptions { input, json, strict, tidy, limits: limits.limits() })
+        }
+        Command::Run { input, period, out, config, templates, strict, limits } => {
+            app::run(&app::RunOptions { input, out, period, config, templates, strict, limits: limits.limits() })
         }
         Command::Sample { out, scale } => statbrief::sample::generate(&out, scale)
             .map(|_| app::Outcome { stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0 })

@@ -455,6 +455,15 @@ impl<'a> SheetProcessor<'a> {
                 return ControlFlow::Break(());
             }
         }
+        // A header of another kind starts a second table: read up to it (issue 10).
+        if let Some(other) = super::second_table::other_header(cells, ready.det.kind) {
+            self.sink.sheet_level(Severity::Warning, super::second_table::message(row + 1, ready.det.kind, other));
+            let done = std::mem::replace(&mut self.state, State::Done(None));
+            if let State::Data(r) = done {
+                self.state = State::Done(Some(r));
+            }
+            return ControlFlow::Break(());
+        }
         if !self.input.merges_known {
             // A label that was filled in the row above and is empty here is
             // how a vertically merged cell looks without its merge: fetch the

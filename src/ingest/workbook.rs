@@ -227,9 +227,27 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
                 Err(e) => Some(e.to_string()),
             };
         }
-        out.push(finish_with_error(proc, meta, error));
+        let mut result = finish_with_error(proc, meta, error);
+        if result.report.kind.is_some() {
+            if let Some((first, count)) = super::formula_cache::uncached_formulas(cursor_bytes, &meta.name) {
+                result.issues.push(sheet_warning(meta, super::formula_cache::message(&first, count)));
+            }
+        }
+        out.push(result);
     }
     Ok(out)
+}
+
+fn sheet_warning(meta: &SheetMeta, message: String) -> crate::quality::Issue {
+    crate::quality::Issue {
+        severity: crate::quality::Severity::Warning,
+        file: String::new(),
+        sheet: Some(meta.name.clone()),
+        cell: None,
+        column: None,
+        value: None,
+        message,
+    }
 }
 
 fn read_xlsb(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
@@ -317,6 +335,9 @@ fn finish_with_error(proc: SheetProcessor<'_>, meta: &SheetMeta, error: Option<S
 /// Decodes a CSV file's bytes: UTF-8 (BOM or not), else the encoding
 /// chardetng guesses (GB18030/GBK for Chinese offices).
 pub fn decode_csv(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(utf16) = super::csv_text::decode_utf16(bytes) {
+        return utf16;
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)");
     }
@@ -332,6 +353,7 @@ pub fn decode_csv(bytes: &[u8]) -> (String, &'static str) {
 
 pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
     let (text, _encoding) = decode_csv(bytes);
+    let (text, nuls) = super::csv_text::clean(text);
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let meta = SheetMeta { name: sheet_name.to_string(), hidden: false, typ: SheetType::WorkSheet };
@@ -365,7 +387,11 @@ pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
             }
         }
     }
-    FileContent::Sheets(vec![finish_with_error(proc, &meta, error)])
+    let mut result = finish_with_error(proc, &meta, error);
+    if nuls > 0 {
+        result.issues.push(sheet_warning(&meta, super::csv_text::nul_message(nuls)));
+    }
+    FileContent::Sheets(vec![result])
 }
 
 /// Comma unless the first lines have more tabs or semicolons.
