@@ -5,9 +5,12 @@
 //! mark (Excel's "Unicode text"), stray NUL bytes (a fixed-width export
 //! padded with zeros), and line breaks mixing CRLF, LF and a lone CR (old
 //! Mac tools). The csv crate splits records on all three but counts lines by
-//! LF only, which would shift every row number after a lone CR; so the text
-//! is given one kind of line break before parsing, and NULs are dropped with
-//! a warning rather than kept inside a project's name.
+//! LF only, and a record's line is known exactly only once the line break
+//! after it has been read; row numbers are worked out from those lines. So
+//! every line break becomes one LF, the text ends with one, and NULs are
+//! dropped with a warning rather than kept inside a project's name. (Before
+//! this, a CRLF file — what Excel on Windows writes — gave its header and
+//! first data row the same row number.)
 
 /// UTF-16 text with a byte-order mark, decoded; `None` without one.
 pub fn decode_utf16(bytes: &[u8]) -> Option<(String, &'static str)> {
@@ -22,24 +25,35 @@ pub fn decode_utf16(bytes: &[u8]) -> Option<(String, &'static str)> {
     Some((text.into_owned(), name))
 }
 
-/// The text with NULs removed and every lone CR made an LF, and how many
-/// NULs there were. Text that needs neither is returned as it came.
+/// The text with NULs removed, every line break (CRLF, lone CR) made an LF,
+/// and an LF at the end; and how many NULs there were. Text with no CR and
+/// no NUL is not copied.
 pub fn clean(text: String) -> (String, usize) {
     let nuls = memchr::memchr_iter(0, text.as_bytes()).count();
-    let lone_cr = memchr::memchr_iter(b'\r', text.as_bytes()).any(|i| text.as_bytes().get(i + 1) != Some(&b'\n'));
-    if nuls == 0 && !lone_cr {
-        return (text, 0);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\0' => {}
-            '\r' if chars.peek() != Some(&'\n') => out.push('\n'),
-            c => out.push(c),
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+    let mut text = if nuls == 0 && !has_cr {
+        text
+    } else {
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\0' => {}
+                '\r' => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    out.push('\n');
+                }
+                c => out.push(c),
+            }
         }
+        out
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
     }
-    (out, nuls)
+    (text, nuls)
 }
 
 /// The warning for a CSV that held NUL bytes.
@@ -53,9 +67,11 @@ mod tests {
 
     #[test]
     fn line_breaks_and_nuls() {
-        assert_eq!(clean("a\r\nb\rc\nd\0e".into()), ("a\r\nb\nc\nde".to_string(), 1));
-        assert_eq!(clean("plain\r\n".into()), ("plain\r\n".to_string(), 0));
+        assert_eq!(clean("a\r\nb\rc\nd\0e".into()), ("a\nb\nc\nde\n".to_string(), 1));
+        assert_eq!(clean("plain\r\n".into()), ("plain\n".to_string(), 0));
         assert_eq!(clean("end\r".into()), ("end\n".to_string(), 0));
+        assert_eq!(clean("last line".into()), ("last line\n".to_string(), 0));
+        assert_eq!(clean(String::new()), (String::new(), 0));
     }
 
     #[test]

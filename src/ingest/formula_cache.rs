@@ -32,20 +32,20 @@ pub fn uncached_formulas(bytes: &[u8], sheet: &str) -> Option<(String, u64)> {
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => match e.local_name().as_ref() {
-                b"c" => {
-                    let r = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"r");
-                    let r = r.map(|a| String::from_utf8_lossy(&a.value).into_owned()).unwrap_or_default();
+                "c" => {
+                    let r = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == "r");
+                    let r = r.map(|a| a.value.into_owned()).unwrap_or_default();
                     cell = Some((r, false, false));
                 }
-                b"f" => mark(&mut cell, true),
-                b"v" => in_v = true,
+                "f" => mark(&mut cell, true),
+                "v" => in_v = true,
                 _ => {}
             },
-            Ok(Event::Empty(e)) if e.local_name().as_ref() == b"f" => mark(&mut cell, true),
-            Ok(Event::Text(t)) if in_v && !t.iter().all(u8::is_ascii_whitespace) => mark(&mut cell, false),
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == "f" => mark(&mut cell, true),
+            Ok(Event::Text(t)) if in_v && !t.as_ref().trim().is_empty() => mark(&mut cell, false),
             Ok(Event::End(e)) => match e.local_name().as_ref() {
-                b"v" => in_v = false,
-                b"c" => {
+                "v" => in_v = false,
+                "c" => {
                     if let Some((r, true, false)) = cell.take() {
                         count += 1;
                         first.get_or_insert(r);

@@ -46,6 +46,15 @@ pub fn other_header(cells: &[Cv<'_>], current: Kind) -> Option<Kind> {
     (det.kind != current).then_some(det.kind)
 }
 
+/// During the header search: whether a full header of kind `kind` at `row`,
+/// below a full header of `first_kind` at `first_row` with `first_columns`
+/// recognised columns, is a second table rather than a better header. Two
+/// header rows of one kind are a two-level header (the lower one wins, as
+/// before); a stray match of two columns is not a table.
+pub fn is_second_table(first_kind: Kind, first_row: u32, first_columns: usize, kind: Kind, row: u32) -> bool {
+    kind != first_kind && row > first_row && first_columns >= 3
+}
+
 /// The warning for a sheet whose second table starts at Excel row `row1`.
 pub fn message(row1: u32, first: Kind, second: Kind) -> String {
     format!(

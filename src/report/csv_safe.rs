@@ -30,11 +30,11 @@ pub fn neutralise(df: &DataFrame) -> PolarsResult<DataFrame> {
     let names: Vec<PlSmallStr> = df.columns().iter().filter(|c| c.dtype() == &DataType::String).map(|c| c.name().clone()).collect();
     for name in names {
         let ca = df.column(name.as_str())?.as_materialized_series().str()?;
-        if !ca.into_iter().flatten().any(|v| v.starts_with(TRIGGERS)) {
+        if !ca.iter().flatten().any(|v| v.starts_with(TRIGGERS)) {
             continue;
         }
-        let safe: StringChunked = ca.into_iter().map(|o| o.map(neutralise_text)).collect();
-        out.with_column(safe.with_name(name).into_series())?;
+        let safe: StringChunked = ca.iter().map(|o| o.map(neutralise_text)).collect();
+        out.with_column(safe.with_name(name).into_series().into_column())?;
     }
     Ok(out)
 }

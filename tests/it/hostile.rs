@@ -240,6 +240,22 @@ fn csv_with_mixed_line_endings_and_a_nul_byte() {
     );
 }
 
+#[test]
+fn a_crlf_csv_as_excel_on_windows_saves_it_keeps_its_row_numbers() {
+    // Regression: with CRLF line breaks (and a last line without one) the
+    // header and the first data row were both given row 1, so the header was
+    // lost and the sheet skipped.
+    let dir = tmp();
+    let text = "项目名称,所属地区,年度计划投资,本年累计完成投资\r\n甲项目,白水镇,100,10\r\n\r\n乙项目,东河镇,200,20";
+    csv_gbk(dir.path(), "2025年3月重点项目.csv", text);
+    let ing = run(dir.path());
+    let r = sheet(&ing, "2025年3月重点项目.csv", "2025年3月重点项目");
+    assert_eq!(r.header_row, Some(1));
+    // Line 3 is empty, inside the table: one blank row.
+    assert_eq!((r.rows, r.accepted, r.blank), (3, 2, 1));
+    assert_eq!(rows(&sheet_records(&ing, Kind::Projects, "2025年3月重点项目.csv", "2025年3月重点项目")), vec![2, 4]);
+}
+
 // ───────────────────────── the last row of the sheet ─────────────────────────
 
 #[test]
@@ -353,14 +369,13 @@ fn two_tables_of_different_kinds_on_one_sheet() {
 fn a_200000_character_cell_is_read_whole_and_written_within_excel_limits() {
     let dir = tmp();
     let input = dir.path().join("in");
+    // Excel itself cannot hold such a cell (32,767 at most), a CSV can.
     let long: String = "长".repeat(200_000);
-    let s = Sheet::new("3月")
-        .row(row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资"])
-        .row(row![long.as_str(), "白水镇", 1000, 300])
-        .row(row!["乙项目", "东河镇", 2000, 500]);
-    xlsx(&input, "2025年3月重点项目台账.xlsx", &[s]);
+    csv_utf8(&input, "2025年3月重点项目台账.csv", &format!("项目名称,所属地区,年度计划投资,本年累计完成投资\n{long},白水镇,1000,300\n乙项目,东河镇,2000,500\n"));
     let ing = run(&input);
-    let recs = sheet_records(&ing, Kind::Projects, "2025年3月重点项目台账.xlsx", "3月");
+    let r = sheet(&ing, "2025年3月重点项目台账.csv", "2025年3月重点项目台账");
+    assert_eq!((r.rows, r.accepted), (2, 2));
+    let recs = sheet_records(&ing, Kind::Projects, "2025年3月重点项目台账.csv", "2025年3月重点项目台账");
     assert_eq!(recs[0].s("name").map(|n| n.chars().count()), Some(200_000));
     // The whole run: briefing.xlsx cells hold at most 32,767 characters (Excel's limit).
     let out = dir.path().join("out");
@@ -513,7 +528,7 @@ fn ledger_text_is_never_a_formula_in_the_tidy_csv_or_the_workbook() {
     // Parquet keeps the ledger's text.
     use polars::prelude::*;
     let df = ParquetReader::new(std::fs::File::open(out.join("data/projects.parquet")).unwrap()).finish().unwrap();
-    let raw: Vec<String> = df.column("name").unwrap().str().unwrap().into_iter().map(|v| v.unwrap().to_string()).collect();
+    let raw: Vec<String> = df.column("name").unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect();
     assert_eq!(raw, vec!["=HYPERLINK(\"http://x.invalid\",\"点我\")", "+86项目", "-1项目", "@SUM(A1)"]);
     // The workbook: no formula anywhere mentions the ledger's text, and the name is a string cell.
     use calamine::Reader;
@@ -531,7 +546,7 @@ fn ledger_text_is_never_a_formula_in_the_tidy_csv_or_the_workbook() {
     // HTML: the rejected amount is shown escaped, never as a tag.
     let html = std::fs::read_to_string(out.join("briefing.html")).unwrap();
     assert!(!html.contains("<script>alert(1)"), "unescaped ledger text in briefing.html");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the rejected value should be listed, escaped");
+    assert!(html.contains("「&lt;script&gt;alert(1)&lt;&#x2f;script&gt;」不是有效金额"), "the rejected value should be listed, escaped");
 }
 
 #[test]

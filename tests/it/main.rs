@@ -3,6 +3,7 @@
 //! Each module is one topic; `common` holds the fixture writers they share.
 
 mod cli;
+#[macro_use]
 mod common;
 mod corpus;
 mod docs;
