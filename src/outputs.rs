@@ -35,7 +35,10 @@ fn split(out: &Path) -> Result<(PathBuf, String), Error> {
     let name = abs.file_name().map(|n| n.to_string_lossy().into_owned());
     match (abs.parent(), name) {
         (Some(parent), Some(name)) if name != ".." => Ok((parent.to_path_buf(), name)),
-        _ => Err(Error::Usage(format!("--out {} 不能用作输出文件夹：请给出一个文件夹名（如 out）", out.display()))),
+        _ => Err(Error::Usage(format!(
+            "--out {} 不能用作输出文件夹：请给出一个文件夹名（如 out）",
+            out.display()
+        ))),
     }
 }
 
@@ -50,7 +53,12 @@ pub fn lock(out: &Path) -> Result<OutputLock, Error> {
     let (parent, name) = split(out)?;
     fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
     let path = parent.join(format!(".{name}.lock"));
-    let mut file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| io_err(&path, e))?;
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io_err(&path, e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
@@ -72,7 +80,10 @@ pub fn lock(out: &Path) -> Result<OutputLock, Error> {
 /// Test hook: `STATBRIEF_HOLD_LOCK_MS` keeps the lock that long, so a test
 /// can start a second run while the first one holds it.
 fn hold_for_tests() {
-    if let Some(ms) = std::env::var("STATBRIEF_HOLD_LOCK_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+    if let Some(ms) = std::env::var("STATBRIEF_HOLD_LOCK_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
         std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)));
     }
 }
@@ -81,7 +92,9 @@ fn hold_for_tests() {
 /// (`render`, `write`, `move`), and `<stage>:abort` kills the process there
 /// without any clean-up, as a power cut or Task Manager would.
 pub fn fault(stage: &str) -> Result<(), Error> {
-    let Ok(v) = std::env::var("STATBRIEF_FAIL_AT") else { return Ok(()) };
+    let Ok(v) = std::env::var("STATBRIEF_FAIL_AT") else {
+        return Ok(());
+    };
     let (at, abort) = match v.split_once(':') {
         Some((at, how)) => (at.to_string(), how == "abort"),
         None => (v, false),
@@ -110,7 +123,10 @@ impl Staging {
         let (parent, name) = split(out)?;
         let out = parent.join(&name);
         if out.exists() && !out.is_dir() {
-            return Err(Error::Usage(format!("--out {} 是一个文件，不是文件夹", out.display())));
+            return Err(Error::Usage(format!(
+                "--out {} 是一个文件，不是文件夹",
+                out.display()
+            )));
         }
         let old = parent.join(format!(".{name}.old"));
         if old.exists() {
@@ -146,7 +162,8 @@ impl Staging {
         if had_old {
             fs::rename(&self.out, &self.old).map_err(|e| io_err(&self.out, e))?;
         }
-        let moved = fault("move").and_then(|_| fs::rename(&self.dir, &self.out).map_err(|e| io_err(&self.out, e)));
+        let moved = fault("move")
+            .and_then(|_| fs::rename(&self.dir, &self.out).map_err(|e| io_err(&self.out, e)));
         if let Err(e) = moved {
             if had_old {
                 let _ = fs::rename(&self.old, &self.out);

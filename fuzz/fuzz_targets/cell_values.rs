@@ -8,7 +8,9 @@ use statbrief::ingest::header::normalize_header;
 use statbrief::ingest::values::{self, Cv};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = values::parse_number_text(text);
     let _ = values::parse_date_text(text);
     let _ = values::cell_number(&Cv::Text(text));
@@ -21,9 +23,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = values::fold_satisfaction(text);
     let _ = values::uscc_is_valid(text);
     let once = normalize_header(text);
-    assert_eq!(normalize_header(&once.text).text, once.text, "header normalisation is not idempotent");
+    assert_eq!(
+        normalize_header(&once.text).text,
+        once.text,
+        "header normalisation is not idempotent"
+    );
     let label = values::normalize_label(text);
-    assert_eq!(values::normalize_label(&label), label, "label normalisation is not idempotent");
+    assert_eq!(
+        values::normalize_label(&label),
+        label,
+        "label normalisation is not idempotent"
+    );
     if data.len() >= 8 {
         let v = f64::from_le_bytes(data[..8].try_into().unwrap_or([0; 8]));
         let _ = values::cell_number(&Cv::Num(v));

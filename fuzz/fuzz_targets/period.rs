@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 use statbrief::ingest::period;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Some(p) = period::parse_period_text(text) {
         assert!((1990..=2100).contains(&p.year) && p.month.is_some_and(|m| (1..=12).contains(&m)));
     }

@@ -67,7 +67,10 @@ mod tests {
 
     #[test]
     fn line_breaks_and_nuls() {
-        assert_eq!(clean("a\r\nb\rc\nd\0e".into()), ("a\nb\nc\nde\n".to_string(), 1));
+        assert_eq!(
+            clean("a\r\nb\rc\nd\0e".into()),
+            ("a\nb\nc\nde\n".to_string(), 1)
+        );
         assert_eq!(clean("plain\r\n".into()), ("plain\n".to_string(), 0));
         assert_eq!(clean("end\r".into()), ("end\n".to_string(), 0));
         assert_eq!(clean("last line".into()), ("last line\n".to_string(), 0));

@@ -20,7 +20,9 @@ const SCAN_BYTES: u64 = 1 << 20;
 /// the part of the sheet looked at; `None` when every formula has its value.
 pub fn uncached_formulas(bytes: &[u8], sheet: &str) -> Option<(String, u64)> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let path = super::xlsx_merges::sheet_paths(&mut zip).ok()?.remove(sheet)?;
+    let path = super::xlsx_merges::sheet_paths(&mut zip)
+        .ok()?
+        .remove(sheet)?;
     let entry = zip.by_name(&path).ok()?;
     let mut reader = Reader::from_reader(BufReader::new(entry.take(SCAN_BYTES)));
     let mut buf = Vec::new();
@@ -33,7 +35,10 @@ pub fn uncached_formulas(bytes: &[u8], sheet: &str) -> Option<(String, u64)> {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => match e.local_name().as_ref() {
                 "c" => {
-                    let r = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == "r");
+                    let r = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == "r");
                     let r = r.map(|a| a.value.into_owned()).unwrap_or_default();
                     cell = Some((r, false, false));
                 }

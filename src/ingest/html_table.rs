@@ -20,7 +20,10 @@ const MAX_ROWSPAN: u32 = 65_534;
 /// True when the head of a file is an HTML page or fragment with a table.
 pub fn looks_like_html(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
     if head.get(start) != Some(&b'<') {
         return false;
     }
@@ -40,14 +43,20 @@ struct Grid {
 fn cell_text(cell: &ElementRef<'_>) -> Option<String> {
     let mut out = String::new();
     for piece in cell.text() {
-        for word in piece.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty()) {
+        for word in piece
+            .split(|c: char| c.is_whitespace() || c == '\u{a0}')
+            .filter(|w| !w.is_empty())
+        {
             if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
             out.push_str(word);
         }
         // A tag boundary between two words keeps them apart.
-        if piece.ends_with(|c: char| c.is_whitespace() || c == '\u{a0}') && !out.ends_with(' ') && !out.is_empty() {
+        if piece.ends_with(|c: char| c.is_whitespace() || c == '\u{a0}')
+            && !out.ends_with(' ')
+            && !out.is_empty()
+        {
             out.push(' ');
         }
     }
@@ -56,7 +65,10 @@ fn cell_text(cell: &ElementRef<'_>) -> Option<String> {
 }
 
 fn span(cell: &ElementRef<'_>, attr: &str, max: u32) -> u32 {
-    cell.attr(attr).and_then(|v| v.trim().parse::<u32>().ok()).unwrap_or(1).clamp(1, max)
+    cell.attr(attr)
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .unwrap_or(1)
+        .clamp(1, max)
 }
 
 /// The `<tr>`s of a table, in order, without those of tables nested in it.
@@ -65,7 +77,9 @@ fn table_rows<'a>(table: &ElementRef<'a>) -> Vec<ElementRef<'a>> {
     for child in table.child_elements() {
         match child.value().name() {
             "tr" => rows.push(child),
-            "thead" | "tbody" | "tfoot" => rows.extend(child.child_elements().filter(|e| e.value().name() == "tr")),
+            "thead" | "tbody" | "tfoot" => {
+                rows.extend(child.child_elements().filter(|e| e.value().name() == "tr"))
+            }
             _ => {}
         }
     }
@@ -76,10 +90,16 @@ fn table_rows<'a>(table: &ElementRef<'a>) -> Vec<ElementRef<'a>> {
 /// column not covered by a `rowspan` from above.
 fn layout(table: &ElementRef<'_>) -> Grid {
     let trs = table_rows(table);
-    let mut grid = Grid { rows: Vec::with_capacity(trs.len()), merges: Vec::new() };
+    let mut grid = Grid {
+        rows: Vec::with_capacity(trs.len()),
+        merges: Vec::new(),
+    };
     // Rows still covered by a rowspan from above, per column.
     let mut covered: Vec<u32> = Vec::new();
-    let caption = table.child_elements().find(|e| e.value().name() == "caption").and_then(|c| cell_text(&c));
+    let caption = table
+        .child_elements()
+        .find(|e| e.value().name() == "caption")
+        .and_then(|c| cell_text(&c));
     let offset = u32::from(caption.is_some());
     if let Some(c) = caption {
         grid.rows.push(vec![Some(c)]);
@@ -89,7 +109,10 @@ fn layout(table: &ElementRef<'_>) -> Grid {
         let rows_left = (trs.len() - i) as u32;
         let mut row: Vec<Option<String>> = Vec::new();
         let mut col = 0usize;
-        for cell in tr.child_elements().filter(|e| matches!(e.value().name(), "td" | "th")) {
+        for cell in tr
+            .child_elements()
+            .filter(|e| matches!(e.value().name(), "td" | "th"))
+        {
             while covered.get(col).is_some_and(|&n| n > 0) {
                 col += 1;
             }
@@ -103,7 +126,8 @@ fn layout(table: &ElementRef<'_>) -> Grid {
             }
             row[col] = cell_text(&cell);
             if rowspan > 1 || colspan > 1 {
-                grid.merges.push((r, col as u32, r + rowspan - 1, col as u32 + colspan - 1));
+                grid.merges
+                    .push((r, col as u32, r + rowspan - 1, col as u32 + colspan - 1));
             }
             let end = col + colspan as usize;
             if covered.len() < end {
@@ -132,19 +156,37 @@ pub fn read_html(file: &str, stem: &str, bytes: &[u8]) -> FileContent {
     };
     let top: Vec<ElementRef<'_>> = page
         .select(&tables)
-        .filter(|t| !t.ancestors().skip(1).any(|a| a.value().as_element().is_some_and(|e| e.name() == "table")))
+        .filter(|t| {
+            !t.ancestors()
+                .skip(1)
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "table"))
+        })
         .collect();
     if top.is_empty() {
         return FileContent::Unreadable("这是一个网页文件，其中没有表格，不是台账".into());
     }
     let mut sheets = Vec::with_capacity(top.len());
     for (i, table) in top.iter().enumerate() {
-        let name = if top.len() == 1 { stem.to_string() } else { format!("{stem}（表{}）", i + 1) };
+        let name = if top.len() == 1 {
+            stem.to_string()
+        } else {
+            format!("{stem}（表{}）", i + 1)
+        };
         let grid = layout(table);
-        let input = SheetInput { file, sheet: &name, hidden: false, merges: grid.merges, merges_known: true, merge_source: None };
+        let input = SheetInput {
+            file,
+            sheet: &name,
+            hidden: false,
+            merges: grid.merges,
+            merges_known: true,
+            merge_source: None,
+        };
         let mut proc = SheetProcessor::new(input);
         for (r, cells) in grid.rows.iter().enumerate() {
-            let cvs: Vec<Cv<'_>> = cells.iter().map(|c| c.as_deref().map_or(Cv::Empty, Cv::Text)).collect();
+            let cvs: Vec<Cv<'_>> = cells
+                .iter()
+                .map(|c| c.as_deref().map_or(Cv::Empty, Cv::Text))
+                .collect();
             if cvs.iter().any(|c| !c.is_empty()) && proc.push_row(r as u32, &cvs).is_break() {
                 break;
             }
@@ -167,7 +209,14 @@ mod tests {
         let table = page.select(&sel).next().unwrap();
         let grid = layout(&table);
         let s = |v: &str| Some(v.to_string());
-        assert_eq!(grid.rows, vec![vec![s("甲"), s("乙")], vec![None, s("丙"), s("丁")], vec![s("戊")]]);
+        assert_eq!(
+            grid.rows,
+            vec![
+                vec![s("甲"), s("乙")],
+                vec![None, s("丙"), s("丁")],
+                vec![s("戊")]
+            ]
+        );
         assert_eq!(grid.merges, vec![(0, 0, 1, 0), (0, 1, 0, 2)]);
     }
 

@@ -25,14 +25,20 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_rows: DEFAULT_MAX_ROWS, max_file_bytes: DEFAULT_MAX_FILE_MB << 20 }
+        Limits {
+            max_rows: DEFAULT_MAX_ROWS,
+            max_file_bytes: DEFAULT_MAX_FILE_MB << 20,
+        }
     }
 }
 
 impl Limits {
     /// From the command line's `--max-rows` and `--max-file-mb`.
     pub fn new(max_rows: u64, max_file_mb: u64) -> Self {
-        Limits { max_rows, max_file_bytes: max_file_mb.saturating_mul(1 << 20) }
+        Limits {
+            max_rows,
+            max_file_bytes: max_file_mb.saturating_mul(1 << 20),
+        }
     }
 
     /// Fails when a file is larger than the limit, before it is read.

@@ -20,8 +20,11 @@ use std::sync::OnceLock;
 fn aliases() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut set: HashSet<&'static str> =
-            Kind::ALL.iter().flat_map(|k| columns::columns(*k)).flat_map(|c| c.aliases.iter().copied()).collect();
+        let mut set: HashSet<&'static str> = Kind::ALL
+            .iter()
+            .flat_map(|k| columns::columns(*k))
+            .flat_map(|c| c.aliases.iter().copied())
+            .collect();
         set.extend(columns::PERIOD.aliases.iter().copied());
         set
     })
@@ -40,8 +43,14 @@ pub fn other_header(cells: &[Cv<'_>], current: Kind) -> Option<Kind> {
     if hits < 2 {
         return None;
     }
-    let row: Vec<Option<String>> = cells.iter().map(|c| c.text().map(|t| t.into_owned())).collect();
-    let groups = GroupCells { merges: &[], used_cols: (0, row.len().saturating_sub(1) as u32) };
+    let row: Vec<Option<String>> = cells
+        .iter()
+        .map(|c| c.text().map(|t| t.into_owned()))
+        .collect();
+    let groups = GroupCells {
+        merges: &[],
+        used_cols: (0, row.len().saturating_sub(1) as u32),
+    };
     let det = header::detect(&[row], &groups).ok()?;
     (det.kind != current).then_some(det.kind)
 }
@@ -51,7 +60,13 @@ pub fn other_header(cells: &[Cv<'_>], current: Kind) -> Option<Kind> {
 /// recognised columns, is a second table rather than a better header. Two
 /// header rows of one kind are a two-level header (the lower one wins, as
 /// before); a stray match of two columns is not a table.
-pub fn is_second_table(first_kind: Kind, first_row: u32, first_columns: usize, kind: Kind, row: u32) -> bool {
+pub fn is_second_table(
+    first_kind: Kind,
+    first_row: u32,
+    first_columns: usize,
+    kind: Kind,
+    row: u32,
+) -> bool {
     kind != first_kind && row > first_row && first_columns >= 3
 }
 

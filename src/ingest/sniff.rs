@@ -37,14 +37,19 @@ pub fn content(bytes: &[u8]) -> Content {
     if bytes.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
         return Content::Empty;
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") || bytes.starts_with(b"PK\x07\x08") {
+    if bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"PK\x05\x06")
+        || bytes.starts_with(b"PK\x07\x08")
+    {
         return Content::Zip;
     }
     if bytes.starts_with(&CFB_MAGIC) {
         return Content::Cfb;
     }
     let head = &bytes[..bytes.len().min(4096)];
-    if memchr::memmem::find(head, b"urn:schemas-microsoft-com:office:spreadsheet").is_some() && memchr::memmem::find(head, b"<html").is_none() {
+    if memchr::memmem::find(head, b"urn:schemas-microsoft-com:office:spreadsheet").is_some()
+        && memchr::memmem::find(head, b"<html").is_none()
+    {
         return Content::Xml2003;
     }
     if super::html_table::looks_like_html(head) {
@@ -63,7 +68,10 @@ fn looks_like_text(head: &[u8]) -> bool {
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         return true;
     }
-    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')).count();
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        .count();
     if controls * 100 > head.len() {
         return false;
     }
@@ -148,9 +156,15 @@ pub fn is_encrypted(bytes: &[u8]) -> bool {
 /// library's words kept in brackets for whoever has to look deeper.
 fn in_chinese(content: FileContent) -> FileContent {
     match content {
-        FileContent::Unreadable(e) if e.contains("password") || e.contains("Password") => FileContent::Unreadable(ENCRYPTED.into()),
-        FileContent::Unreadable(e) if !e.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) => {
-            FileContent::Unreadable(format!("文件已损坏，无法作为工作簿读取；请用 Excel 打开确认，或向报送单位重新索取（{e}）"))
+        FileContent::Unreadable(e) if e.contains("password") || e.contains("Password") => {
+            FileContent::Unreadable(ENCRYPTED.into())
+        }
+        FileContent::Unreadable(e)
+            if !e.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) =>
+        {
+            FileContent::Unreadable(format!(
+                "文件已损坏，无法作为工作簿读取；请用 Excel 打开确认，或向报送单位重新索取（{e}）"
+            ))
         }
         other => other,
     }
@@ -161,6 +175,10 @@ fn in_chinese(content: FileContent) -> FileContent {
 pub fn header_only_note(report: &crate::quality::SheetReport) -> Option<String> {
     let kind = report.kind?;
     (report.skipped_reason.is_none() && report.rows == 0).then(|| {
-        format!("工作表只有表头（第{}行），没有数据行，可能报送的是空白模板；本表没有计入任何{}数据", report.header_row.unwrap_or(0), kind.chinese())
+        format!(
+            "工作表只有表头（第{}行），没有数据行，可能报送的是空白模板；本表没有计入任何{}数据",
+            report.header_row.unwrap_or(0),
+            kind.chinese()
+        )
     })
 }

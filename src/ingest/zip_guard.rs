@@ -50,12 +50,18 @@ pub fn inspect(bytes: &[u8]) -> Result<ZipKind, String> {
         Err(_) if !has_end_record(bytes) => {
             return Err("文件不完整：压缩结构缺少结尾目录，多半是下载或复制时中断了；请重新下载或复制原文件".into());
         }
-        Err(e) => return Err(format!("文件已损坏，压缩结构无法解析（{e}）；请向报送单位重新索取")),
+        Err(e) => {
+            return Err(format!(
+                "文件已损坏，压缩结构无法解析（{e}）；请向报送单位重新索取"
+            ))
+        }
     };
     let mut names = Vec::with_capacity(zip.len());
     let mut unpacked: u64 = 0;
     for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index_data(i) else { continue };
+        let Ok(entry) = zip.by_index_data(i) else {
+            continue;
+        };
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let (size, packed) = (entry.size(), entry.compressed_size());
         unpacked = unpacked.saturating_add(size);
@@ -84,7 +90,11 @@ pub fn inspect(bytes: &[u8]) -> Result<ZipKind, String> {
         Ok(ZipKind::Ods)
     } else {
         let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
-        let example = if shown.is_empty() { "空的压缩包".to_string() } else { format!("内有 {} 个文件，如 {}", names.len(), shown.join("、")) };
+        let example = if shown.is_empty() {
+            "空的压缩包".to_string()
+        } else {
+            format!("内有 {} 个文件，如 {}", names.len(), shown.join("、"))
+        };
         Err(format!("这是一个 zip 压缩包（{example}），不是 Excel 工作簿；如果台账在压缩包里，请先解压，再把其中的台账放入输入文件夹"))
     }
 }

@@ -16,7 +16,10 @@ pub fn fit(s: &str) -> Cow<'_, str> {
     match s.char_indices().nth(EXCEL_MAX_CHARS) {
         None => Cow::Borrowed(s),
         Some(_) => {
-            let cut = s.char_indices().nth(EXCEL_MAX_CHARS - 1).map_or(s.len(), |(i, _)| i);
+            let cut = s
+                .char_indices()
+                .nth(EXCEL_MAX_CHARS - 1)
+                .map_or(s.len(), |(i, _)| i);
             Cow::Owned(format!("{}…", &s[..cut]))
         }
     }

@@ -27,7 +27,12 @@ pub fn neutralise_text(v: &str) -> Cow<'_, str> {
 /// Columns with no such field are not copied.
 pub fn neutralise(df: &DataFrame) -> PolarsResult<DataFrame> {
     let mut out = df.clone();
-    let names: Vec<PlSmallStr> = df.columns().iter().filter(|c| c.dtype() == &DataType::String).map(|c| c.name().clone()).collect();
+    let names: Vec<PlSmallStr> = df
+        .columns()
+        .iter()
+        .filter(|c| c.dtype() == &DataType::String)
+        .map(|c| c.name().clone())
+        .collect();
     for name in names {
         let ca = df.column(name.as_str())?.as_materialized_series().str()?;
         if !ca.iter().flatten().any(|v| v.starts_with(TRIGGERS)) {
@@ -45,7 +50,14 @@ mod tests {
 
     #[test]
     fn only_formula_starts_are_prefixed() {
-        for (raw, csv) in [("=1+1", "'=1+1"), ("+86", "'+86"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx")] {
+        for (raw, csv) in [
+            ("=1+1", "'=1+1"),
+            ("+86", "'+86"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+        ] {
             assert_eq!(neutralise_text(raw), csv);
         }
         for plain in ["甲项目", "1=1", "a-b", ""] {

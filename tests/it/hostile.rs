@@ -20,19 +20,40 @@ fn statbrief() -> Command {
 
 /// The error of an unreadable file, as `check` reports it.
 fn file_error(ing: &statbrief::ingest::Ingested, path: &str) -> String {
-    let f = ing.quality.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no file {path}"));
+    let f = ing
+        .quality
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no file {path}"));
     assert!(f.sheets.is_empty(), "{f:?}");
-    f.error.clone().unwrap_or_else(|| panic!("{path} should be unreadable: {f:?}"))
+    f.error
+        .clone()
+        .unwrap_or_else(|| panic!("{path} should be unreadable: {f:?}"))
 }
 
-fn messages(ing: &statbrief::ingest::Ingested, file: &str, sheet: Option<&str>, severity: Severity) -> Vec<String> {
-    issues(ing, file, sheet).into_iter().filter(|i| i.severity == severity).map(|i| i.message.clone()).collect()
+fn messages(
+    ing: &statbrief::ingest::Ingested,
+    file: &str,
+    sheet: Option<&str>,
+    severity: Severity,
+) -> Vec<String> {
+    issues(ing, file, sheet)
+        .into_iter()
+        .filter(|i| i.severity == severity)
+        .map(|i| i.message.clone())
+        .collect()
 }
 
 /// A clean two-project ledger, so a folder has something readable beside the broken file.
 fn good_ledger(dir: &Path) {
     let s = Sheet::new("3月")
-        .row(row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资"])
+        .row(row![
+            "项目名称",
+            "所属地区",
+            "年度计划投资",
+            "本年累计完成投资"
+        ])
         .row(row!["甲项目", "白水镇", 1000, 300])
         .row(row!["乙项目", "东河镇", 2000, 500]);
     xlsx(dir, "2025年3月重点项目台账.xlsx", &[s]);
@@ -40,8 +61,17 @@ fn good_ledger(dir: &Path) {
 
 /// `statbrief check` on a folder: (exit status, stdout, stderr).
 fn check(dir: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
-    let out = statbrief().args(["check", "--input"]).arg(dir).args(extra).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = statbrief()
+        .args(["check", "--input"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 // ───────────────────────── hand-built xlsx parts ─────────────────────────
@@ -51,7 +81,8 @@ const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/rela
 
 fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (name, data) in entries {
         w.start_file(*name, opts).unwrap();
         w.write_all(data).unwrap();
@@ -112,7 +143,9 @@ fn raw_xlsx(workbook_pr: &str, dimension: &str, rows: &str) -> Vec<u8> {
     let styles = format!(
         r#"{head}<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="0" fillId="1" borderId="0" xfId="0" applyFill="1"/></cellXfs></styleSheet>"#
     );
-    let sheet = format!(r#"{head}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>"#);
+    let sheet = format!(
+        r#"{head}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>"#
+    );
     zip_of(&[
         ("[Content_Types].xml", types.into_bytes()),
         ("_rels/.rels", rels.into_bytes()),
@@ -124,7 +157,15 @@ fn raw_xlsx(workbook_pr: &str, dimension: &str, rows: &str) -> Vec<u8> {
 }
 
 fn project_header(r: u32) -> String {
-    xrow(r, &[s("项目名称"), s("所属地区"), s("年度计划投资"), s("本年累计完成投资")])
+    xrow(
+        r,
+        &[
+            s("项目名称"),
+            s("所属地区"),
+            s("年度计划投资"),
+            s("本年累计完成投资"),
+        ],
+    )
 }
 
 // ───────────────────────── empty, truncated, not a workbook ─────────────────────────
@@ -139,7 +180,10 @@ fn empty_files_and_a_zero_byte_xlsx() {
     let empty = "无法打开：文件是空的（0 字节），多半是下载或复制时没有完成；请重新获取原文件";
     assert_eq!(file_error(&ing, "空.xlsx"), empty);
     assert_eq!(file_error(&ing, "空.csv"), empty);
-    assert_eq!(file_error(&ing, "空白.xls"), "无法打开：文件中只有空白，没有任何数据；请重新获取原文件");
+    assert_eq!(
+        file_error(&ing, "空白.xls"),
+        "无法打开：文件中只有空白，没有任何数据；请重新获取原文件"
+    );
     // One error issue per file, no sheet, no rows.
     for f in ["空.xlsx", "空.csv", "空白.xls"] {
         assert_eq!(messages(&ing, f, None, Severity::Error).len(), 1, "{f}");
@@ -175,7 +219,10 @@ fn a_truncated_xlsx_is_named_as_such_and_the_rest_is_read() {
 #[test]
 fn a_zip_that_is_not_a_workbook() {
     let dir = tmp();
-    let zip = zip_of(&[("说明.txt", "各乡镇台账".as_bytes().to_vec()), ("台账/甲.csv", b"a,b\n".to_vec())]);
+    let zip = zip_of(&[
+        ("说明.txt", "各乡镇台账".as_bytes().to_vec()),
+        ("台账/甲.csv", b"a,b\n".to_vec()),
+    ]);
     raw_file(dir.path(), "台账打包.xlsx", &zip);
     let ing = run(dir.path());
     assert_eq!(
@@ -190,8 +237,14 @@ fn a_zip_that_is_not_a_workbook() {
 /// file holding `EncryptionInfo` and `EncryptedPackage` (MS-OFFCRYPTO).
 fn encrypted_xlsx() -> Vec<u8> {
     let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    comp.create_stream("/EncryptionInfo").unwrap().write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0]).unwrap();
-    comp.create_stream("/EncryptedPackage").unwrap().write_all(&noise(4096, 3)).unwrap();
+    comp.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    comp.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&noise(4096, 3))
+        .unwrap();
     comp.flush().unwrap();
     comp.into_inner().into_inner()
 }
@@ -207,7 +260,10 @@ fn a_password_protected_xlsx_is_reported_as_encrypted() {
         err,
         "无法打开：文件已加密（设有打开密码），无法读取；请在 Excel 中输入密码打开，在“文件→信息→保护工作簿→用密码进行加密”中清空密码，另存一份不设密码的文件再放入输入文件夹"
     );
-    assert_eq!(messages(&ing, "加密台账.xlsx", None, Severity::Error), vec![err]);
+    assert_eq!(
+        messages(&ing, "加密台账.xlsx", None, Severity::Error),
+        vec![err]
+    );
     assert_eq!(sheet(&ing, "2025年3月重点项目台账.xlsx", "3月").accepted, 2);
     // Alone in a folder: exit 2.
     let alone = tmp();
@@ -229,14 +285,30 @@ fn csv_with_mixed_line_endings_and_a_nul_byte() {
     let r = sheet(&ing, "2025年3月重点项目.csv", "2025年3月重点项目");
     assert_eq!(r.kind, Some(Kind::Projects));
     assert_eq!((r.rows, r.accepted, r.blank, r.rejected), (4, 4, 0, 0));
-    let recs = sheet_records(&ing, Kind::Projects, "2025年3月重点项目.csv", "2025年3月重点项目");
+    let recs = sheet_records(
+        &ing,
+        Kind::Projects,
+        "2025年3月重点项目.csv",
+        "2025年3月重点项目",
+    );
     // Rows are the file's lines, whichever break ended the line before.
     assert_eq!(rows(&recs), vec![2, 3, 4, 5]);
-    assert_eq!(strs(&recs, "name"), texts(&["甲项目", "乙项目", "丙项目", "丁项目"]));
+    assert_eq!(
+        strs(&recs, "name"),
+        texts(&["甲项目", "乙项目", "丙项目", "丁项目"])
+    );
     assert_nums(&nums(&recs, "done_ytd"), &some(&[10.0, 20.0, 30.0, 40.0]));
     assert_eq!(
-        messages(&ing, "2025年3月重点项目.csv", Some("2025年3月重点项目"), Severity::Warning),
-        vec!["文件中有 1 个空字符（NUL，多为系统导出时的填充），已忽略；其余内容照常读取".to_string()]
+        messages(
+            &ing,
+            "2025年3月重点项目.csv",
+            Some("2025年3月重点项目"),
+            Severity::Warning
+        ),
+        vec![
+            "文件中有 1 个空字符（NUL，多为系统导出时的填充），已忽略；其余内容照常读取"
+                .to_string()
+        ]
     );
 }
 
@@ -253,7 +325,15 @@ fn a_crlf_csv_as_excel_on_windows_saves_it_keeps_its_row_numbers() {
     assert_eq!(r.header_row, Some(1));
     // Line 3 is empty, inside the table: one blank row.
     assert_eq!((r.rows, r.accepted, r.blank), (3, 2, 1));
-    assert_eq!(rows(&sheet_records(&ing, Kind::Projects, "2025年3月重点项目.csv", "2025年3月重点项目")), vec![2, 4]);
+    assert_eq!(
+        rows(&sheet_records(
+            &ing,
+            Kind::Projects,
+            "2025年3月重点项目.csv",
+            "2025年3月重点项目"
+        )),
+        vec![2, 4]
+    );
 }
 
 // ───────────────────────── the last row of the sheet ─────────────────────────
@@ -263,17 +343,32 @@ fn a_used_range_to_row_1048576_with_20_data_rows_reads_fast() {
     let dir = tmp();
     let mut rows_xml = project_header(1);
     for i in 0..20u32 {
-        rows_xml += &xrow(i + 2, &[s(&format!("项目{i}")), s("白水镇"), Xc::N(100.0), Xc::N(f64::from(i))]);
+        rows_xml += &xrow(
+            i + 2,
+            &[
+                s(&format!("项目{i}")),
+                s("白水镇"),
+                Xc::N(100.0),
+                Xc::N(f64::from(i)),
+            ],
+        );
     }
     // A styled empty cell in the very last row: the used range reaches row 1,048,576.
     rows_xml += r#"<row r="1048576"><c r="D1048576" s="2"/></row>"#;
-    raw_file(dir.path(), "2025年3月重点项目台账.xlsx", &raw_xlsx("", "A1:D1048576", &rows_xml));
+    raw_file(
+        dir.path(),
+        "2025年3月重点项目台账.xlsx",
+        &raw_xlsx("", "A1:D1048576", &rows_xml),
+    );
     let started = std::time::Instant::now();
     let ing = run(dir.path());
     let took = started.elapsed();
     let r = sheet(&ing, "2025年3月重点项目台账.xlsx", "Sheet1");
     // 20 data rows; the million empty rows below are not blank rows of the table.
-    assert_eq!((r.rows, r.accepted, r.blank, r.total_rows, r.rejected), (20, 20, 0, 0, 0));
+    assert_eq!(
+        (r.rows, r.accepted, r.blank, r.total_rows, r.rejected),
+        (20, 20, 0, 0, 0)
+    );
     assert!(took.as_secs_f64() < 5.0, "took {took:?}");
 }
 
@@ -283,9 +378,29 @@ fn a_used_range_to_row_1048576_with_20_data_rows_reads_fast() {
 fn formulas_without_cached_values_ask_for_one_save_in_excel() {
     let dir = tmp();
     let rows_xml = project_header(1)
-        + &xrow(2, &[s("甲项目"), s("白水镇"), Xc::N(100.0), Xc::F("C2*0.1", false)])
-        + &xrow(3, &[s("乙项目"), s("东河镇"), Xc::N(200.0), Xc::F("C3*0.1", true)]);
-    raw_file(dir.path(), "2025年3月重点项目台账.xlsx", &raw_xlsx("", "A1:D3", &rows_xml));
+        + &xrow(
+            2,
+            &[
+                s("甲项目"),
+                s("白水镇"),
+                Xc::N(100.0),
+                Xc::F("C2*0.1", false),
+            ],
+        )
+        + &xrow(
+            3,
+            &[
+                s("乙项目"),
+                s("东河镇"),
+                Xc::N(200.0),
+                Xc::F("C3*0.1", true),
+            ],
+        );
+    raw_file(
+        dir.path(),
+        "2025年3月重点项目台账.xlsx",
+        &raw_xlsx("", "A1:D3", &rows_xml),
+    );
     let ing = run(dir.path());
     let file = "2025年3月重点项目台账.xlsx";
     let r = sheet(&ing, file, "Sheet1");
@@ -295,7 +410,10 @@ fn formulas_without_cached_values_ask_for_one_save_in_excel() {
         messages(&ing, file, Some("Sheet1"), Severity::Warning),
         vec!["D2 等 2 个公式单元格没有保存计算结果（文件多由其他软件生成，未经 Excel 计算），这些单元格读作空值；请用 Excel 打开该文件并保存一次，再重新运行".to_string()]
     );
-    assert_eq!(issue_at(&ing, file, "Sheet1", "D2").message, "D2必填项「本年累计完成投资」为空，该行未计入");
+    assert_eq!(
+        issue_at(&ing, file, "Sheet1", "D2").message,
+        "D2必填项「本年累计完成投资」为空，该行未计入"
+    );
 }
 
 // ───────────────────────── the 1904 date system ─────────────────────────
@@ -306,9 +424,30 @@ fn dates_in_the_1904_date_system() {
     // In the 1904 system serial 0 is 1904-01-01 (Excel for Mac's old default).
     let start = date(2025, 3, 5);
     let serial = (start - date(1904, 1, 1)).num_days() as f64;
-    let rows_xml = xrow(1, &[s("项目名称"), s("所属地区"), s("年度计划投资"), s("本年累计完成投资"), s("开工日期")])
-        + &xrow(2, &[s("甲项目"), s("白水镇"), Xc::N(100.0), Xc::N(10.0), Xc::D(serial)]);
-    raw_file(dir.path(), "2025年3月重点项目台账.xlsx", &raw_xlsx(r#"<workbookPr date1904="1"/>"#, "A1:E2", &rows_xml));
+    let rows_xml = xrow(
+        1,
+        &[
+            s("项目名称"),
+            s("所属地区"),
+            s("年度计划投资"),
+            s("本年累计完成投资"),
+            s("开工日期"),
+        ],
+    ) + &xrow(
+        2,
+        &[
+            s("甲项目"),
+            s("白水镇"),
+            Xc::N(100.0),
+            Xc::N(10.0),
+            Xc::D(serial),
+        ],
+    );
+    raw_file(
+        dir.path(),
+        "2025年3月重点项目台账.xlsx",
+        &raw_xlsx(r#"<workbookPr date1904="1"/>"#, "A1:E2", &rows_xml),
+    );
     let ing = run(dir.path());
     let recs = sheet_records(&ing, Kind::Projects, "2025年3月重点项目台账.xlsx", "Sheet1");
     assert_eq!(recs.len(), 1);
@@ -320,7 +459,14 @@ fn dates_in_the_1904_date_system() {
 #[test]
 fn a_header_row_and_nothing_else() {
     let dir = tmp();
-    let s = Sheet::new("3月").row(row!["2025年3月重点项目台账"]).row(row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资"]);
+    let s = Sheet::new("3月")
+        .row(row!["2025年3月重点项目台账"])
+        .row(row![
+            "项目名称",
+            "所属地区",
+            "年度计划投资",
+            "本年累计完成投资"
+        ]);
     xlsx(dir.path(), "模板.xlsx", &[s]);
     let ing = run(dir.path());
     let r = sheet(&ing, "模板.xlsx", "3月");
@@ -342,7 +488,12 @@ fn a_header_row_and_nothing_else() {
 fn two_tables_of_different_kinds_on_one_sheet() {
     let dir = tmp();
     let s = Sheet::new("汇总")
-        .row(row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资"])
+        .row(row![
+            "项目名称",
+            "所属地区",
+            "年度计划投资",
+            "本年累计完成投资"
+        ])
         .row(row!["甲项目", "白水镇", 1000, 300])
         .row(row!["乙项目", "东河镇", 2000, 500])
         .blank()
@@ -355,7 +506,13 @@ fn two_tables_of_different_kinds_on_one_sheet() {
     assert_eq!(r.kind, Some(Kind::Projects));
     // The first table's two rows; the blank row before the second header is not in the table.
     assert_eq!((r.rows, r.accepted, r.blank, r.rejected), (2, 2, 0, 0));
-    assert_eq!(strs(&sheet_records(&ing, Kind::Projects, "2025年3月台账.xlsx", "汇总"), "name"), texts(&["甲项目", "乙项目"]));
+    assert_eq!(
+        strs(
+            &sheet_records(&ing, Kind::Projects, "2025年3月台账.xlsx", "汇总"),
+            "name"
+        ),
+        texts(&["甲项目", "乙项目"])
+    );
     assert_eq!(
         messages(&ing, "2025年3月台账.xlsx", Some("汇总"), Severity::Warning),
         vec!["第5行起是另一张表（走访问题台账），与上面的重点项目台账不是同一种台账；本工作表只读取了第一张表，请把第二张表移到单独的工作表或文件".to_string()]
@@ -375,12 +532,28 @@ fn a_200000_character_cell_is_read_whole_and_written_within_excel_limits() {
     let ing = run(&input);
     let r = sheet(&ing, "2025年3月重点项目台账.csv", "2025年3月重点项目台账");
     assert_eq!((r.rows, r.accepted), (2, 2));
-    let recs = sheet_records(&ing, Kind::Projects, "2025年3月重点项目台账.csv", "2025年3月重点项目台账");
+    let recs = sheet_records(
+        &ing,
+        Kind::Projects,
+        "2025年3月重点项目台账.csv",
+        "2025年3月重点项目台账",
+    );
     assert_eq!(recs[0].s("name").map(|n| n.chars().count()), Some(200_000));
     // The whole run: briefing.xlsx cells hold at most 32,767 characters (Excel's limit).
     let out = dir.path().join("out");
-    let r = statbrief().args(["run", "--input"]).arg(&input).arg("--out").arg(&out).output().unwrap();
-    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = statbrief()
+        .args(["run", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(out.join("briefing.xlsx")).unwrap();
     let mut longest = 0;
@@ -392,7 +565,10 @@ fn a_200000_character_cell_is_read_whole_and_written_within_excel_limits() {
             }
         }
     }
-    assert!(longest > 30_000 && longest <= 32_767, "longest cell {longest}");
+    assert!(
+        longest > 30_000 && longest <= 32_767,
+        "longest cell {longest}"
+    );
 }
 
 // ───────────────────────── zip bombs ─────────────────────────
@@ -415,7 +591,8 @@ fn declare_sizes(zip: &mut [u8], name: &str, packed: u32, unpacked: u32) {
 #[test]
 fn zip_bombs_are_refused_before_anything_is_inflated() {
     let dir = tmp();
-    let rows_xml = project_header(1) + &xrow(2, &[s("甲项目"), s("白水镇"), Xc::N(100.0), Xc::N(10.0)]);
+    let rows_xml =
+        project_header(1) + &xrow(2, &[s("甲项目"), s("白水镇"), Xc::N(100.0), Xc::N(10.0)]);
     let clean = raw_xlsx("", "A1:D2", &rows_xml);
     // A sheet that says it unpacks to 3.75 GB from a few hundred bytes.
     let mut ratio = clean.clone();
@@ -423,7 +600,12 @@ fn zip_bombs_are_refused_before_anything_is_inflated() {
     raw_file(dir.path(), "炸弹1.xlsx", &ratio);
     // One that keeps a plausible ratio (16 MB → 3.75 GB) but is too large in all.
     let mut total = clean.clone();
-    declare_sizes(&mut total, "xl/worksheets/sheet1.xml", 16 << 20, 0xF000_0000);
+    declare_sizes(
+        &mut total,
+        "xl/worksheets/sheet1.xml",
+        16 << 20,
+        0xF000_0000,
+    );
     raw_file(dir.path(), "炸弹2.xlsx", &total);
     let started = std::time::Instant::now();
     let ing = run(dir.path());
@@ -467,7 +649,10 @@ fn an_html_table_saved_as_xls_is_read_as_the_ledger_it_is() {
     assert_eq!((r.rows, r.accepted, r.rejected), (3, 3, 0));
     let recs = sheet_records(&ing, Kind::Projects, "项目导出.xls", "项目导出");
     assert_eq!(rows(&recs), vec![4, 5, 6]);
-    assert_eq!(strs(&recs, "region"), texts(&["白水镇", "白水镇", "东河镇"]));
+    assert_eq!(
+        strs(&recs, "region"),
+        texts(&["白水镇", "白水镇", "东河镇"])
+    );
     assert_nums(&nums(&recs, "plan_year"), &some(&[1000.0, 2000.0, 3000.0]));
     assert_nums(&nums(&recs, "done_ytd"), &some(&[300.0, 500.0, 700.0]));
     assert_eq!(
@@ -502,8 +687,18 @@ fn a_gbk_html_export_and_tsv_text_saved_as_xls() {
 /// that is HTML.
 fn formula_names(dir: &Path) {
     let s = Sheet::new("3月")
-        .row(row!["项目名称", "所属地区", "年度计划投资", "本年累计完成投资"])
-        .row(row!["=HYPERLINK(\"http://x.invalid\",\"点我\")", "白水镇", 1000, 300])
+        .row(row![
+            "项目名称",
+            "所属地区",
+            "年度计划投资",
+            "本年累计完成投资"
+        ])
+        .row(row![
+            "=HYPERLINK(\"http://x.invalid\",\"点我\")",
+            "白水镇",
+            1000,
+            300
+        ])
         .row(row!["+86项目", "东河镇", 2000, 500])
         .row(row!["-1项目", "西山乡", 3000, 700])
         .row(row!["@SUM(A1)", "南湖镇", 3000, 700])
@@ -517,19 +712,58 @@ fn ledger_text_is_never_a_formula_in_the_tidy_csv_or_the_workbook() {
     let input = dir.path().join("in");
     formula_names(&input);
     let out = dir.path().join("out");
-    let r = statbrief().args(["run", "--input"]).arg(&input).arg("--out").arg(&out).output().unwrap();
-    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = statbrief()
+        .args(["run", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     // Tidy CSV: each such field starts with a single quote (OWASP).
     let mut csv = csv::Reader::from_path(out.join("data/projects.csv")).unwrap();
     let headers = csv.headers().unwrap().clone();
     let name_col = headers.iter().position(|h| h == "name").unwrap();
-    let names: Vec<String> = csv.records().map(|r| r.unwrap()[name_col].to_string()).collect();
-    assert_eq!(names, vec!["'=HYPERLINK(\"http://x.invalid\",\"点我\")", "'+86项目", "'-1项目", "'@SUM(A1)"]);
+    let names: Vec<String> = csv
+        .records()
+        .map(|r| r.unwrap()[name_col].to_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "'=HYPERLINK(\"http://x.invalid\",\"点我\")",
+            "'+86项目",
+            "'-1项目",
+            "'@SUM(A1)"
+        ]
+    );
     // Parquet keeps the ledger's text.
     use polars::prelude::*;
-    let df = ParquetReader::new(std::fs::File::open(out.join("data/projects.parquet")).unwrap()).finish().unwrap();
-    let raw: Vec<String> = df.column("name").unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect();
-    assert_eq!(raw, vec!["=HYPERLINK(\"http://x.invalid\",\"点我\")", "+86项目", "-1项目", "@SUM(A1)"]);
+    let df = ParquetReader::new(std::fs::File::open(out.join("data/projects.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    let raw: Vec<String> = df
+        .column("name")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap().to_string())
+        .collect();
+    assert_eq!(
+        raw,
+        vec![
+            "=HYPERLINK(\"http://x.invalid\",\"点我\")",
+            "+86项目",
+            "-1项目",
+            "@SUM(A1)"
+        ]
+    );
     // The workbook: no formula anywhere mentions the ledger's text, and the name is a string cell.
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(out.join("briefing.xlsx")).unwrap();
@@ -537,16 +771,31 @@ fn ledger_text_is_never_a_formula_in_the_tidy_csv_or_the_workbook() {
     for name in book.sheet_names() {
         let formulas = book.worksheet_formula(&name).unwrap();
         for f in formulas.used_cells() {
-            assert!(!f.2.contains("HYPERLINK") && !f.2.contains("SUM(A1)"), "{name}: formula {}", f.2);
+            assert!(
+                !f.2.contains("HYPERLINK") && !f.2.contains("SUM(A1)"),
+                "{name}: formula {}",
+                f.2
+            );
         }
         let range = book.worksheet_range(&name).unwrap();
-        found_text |= range.used_cells().any(|c| matches!(c.2, calamine::Data::String(t) if t.starts_with("=HYPERLINK")));
+        found_text |= range
+            .used_cells()
+            .any(|c| matches!(c.2, calamine::Data::String(t) if t.starts_with("=HYPERLINK")));
     }
-    assert!(found_text, "the project name should be in the workbook as text");
+    assert!(
+        found_text,
+        "the project name should be in the workbook as text"
+    );
     // HTML: the rejected amount is shown escaped, never as a tag.
     let html = std::fs::read_to_string(out.join("briefing.html")).unwrap();
-    assert!(!html.contains("<script>alert(1)"), "unescaped ledger text in briefing.html");
-    assert!(html.contains("「&lt;script&gt;alert(1)&lt;&#x2f;script&gt;」不是有效金额"), "the rejected value should be listed, escaped");
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "unescaped ledger text in briefing.html"
+    );
+    assert!(
+        html.contains("「&lt;script&gt;alert(1)&lt;&#x2f;script&gt;」不是有效金额"),
+        "the rejected value should be listed, escaped"
+    );
 }
 
 #[test]
@@ -557,25 +806,59 @@ fn a_template_cannot_read_outside_its_folder_and_outputs_have_fixed_names() {
     let templates = dir.path().join("templates");
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(dir.path().join("secret.txt"), "机密内容").unwrap();
-    std::fs::write(templates.join("article.md.j2"), "{% include \"../secret.txt\" %}").unwrap();
+    std::fs::write(
+        templates.join("article.md.j2"),
+        "{% include \"../secret.txt\" %}",
+    )
+    .unwrap();
     let out = dir.path().join("out");
-    let r = statbrief().args(["run", "--input"]).arg(&input).arg("--out").arg(&out).arg("--templates").arg(&templates).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--templates")
+        .arg(&templates)
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(!stderr.contains("机密内容"), "{stderr}");
     assert!(!out.exists(), "a failed run writes nothing");
     // Without the hostile template: the outputs are exactly the fixed names,
     // whatever the ledger's text says.
-    let r = statbrief().args(["run", "--input"]).arg(&input).arg("--out").arg(&out).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(0));
     let mut names: Vec<String> = walkdir::WalkDir::new(&out)
         .min_depth(1)
         .into_iter()
-        .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
-    let mut expected = vec!["article.md", "briefing.html", "briefing.xlsx", "data", "metrics.json"];
-    let data: Vec<String> = ["indicators", "projects", "targets", "visits"].iter().flat_map(|k| [format!("data/{k}.csv"), format!("data/{k}.parquet")]).collect();
+    let mut expected = vec![
+        "article.md",
+        "briefing.html",
+        "briefing.xlsx",
+        "data",
+        "metrics.json",
+    ];
+    let data: Vec<String> = ["indicators", "projects", "targets", "visits"]
+        .iter()
+        .flat_map(|k| [format!("data/{k}.csv"), format!("data/{k}.parquet")])
+        .collect();
     expected.extend(data.iter().map(String::as_str));
     expected.sort();
     assert_eq!(names, expected);
@@ -591,7 +874,16 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -599,7 +891,8 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 fn run_sample(out: &Path, period: &str, fail: Option<&str>) -> std::process::Output {
     let mut cmd = statbrief();
-    cmd.args(["run", "--input", SAMPLE, "--period", period, "--out"]).arg(out);
+    cmd.args(["run", "--input", SAMPLE, "--period", period, "--out"])
+        .arg(out);
     if let Some(f) = fail {
         cmd.env("STATBRIEF_FAIL_AT", f);
     }
@@ -621,7 +914,12 @@ fn a_failed_or_killed_run_leaves_the_previous_outputs_whole() {
     let dir = tmp();
     let out = dir.path().join("out");
     let first = run_sample(&out, "2025H1", None);
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     // An office keeps its own note in the folder: it must survive every run.
     std::fs::write(out.join("说明.txt"), "本文件夹为季度简报").unwrap();
     let before = snapshot(&out);
@@ -630,8 +928,14 @@ fn a_failed_or_killed_run_leaves_the_previous_outputs_whole() {
         let r = run_sample(&out, "2025Q1", Some(stage));
         assert_eq!(r.status.code(), Some(2), "{stage}");
         let stderr = String::from_utf8_lossy(&r.stderr);
-        assert!(stderr.contains(&format!("写出结果失败：测试注入的故障（{stage}）")), "{stage}: {stderr}");
-        assert!(snapshot(&out) == before, "{stage}: the previous outputs changed");
+        assert!(
+            stderr.contains(&format!("写出结果失败：测试注入的故障（{stage}）")),
+            "{stage}: {stderr}"
+        );
+        assert!(
+            snapshot(&out) == before,
+            "{stage}: the previous outputs changed"
+        );
         assert!(leftovers(&out).is_empty(), "{stage}: {:?}", leftovers(&out));
     }
     // Killed (abort: no clean-up at all) at each stage.
@@ -644,7 +948,10 @@ fn a_failed_or_killed_run_leaves_the_previous_outputs_whole() {
             assert!(!out.exists());
             assert!(snapshot(&dir.path().join(".out.old")) == before);
         } else {
-            assert!(snapshot(&out) == before, "{stage}: the previous outputs changed");
+            assert!(
+                snapshot(&out) == before,
+                "{stage}: the previous outputs changed"
+            );
         }
         // The next run repairs first; failing at render it changes nothing else.
         let r = run_sample(&out, "2025Q1", Some("render"));
@@ -655,9 +962,13 @@ fn a_failed_or_killed_run_leaves_the_previous_outputs_whole() {
     // A run that succeeds replaces the outputs and keeps the office's note.
     let r = run_sample(&out, "2025Q1", None);
     assert_eq!(r.status.code(), Some(0));
-    let metrics: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(metrics["as_of"], "2025-03");
-    assert_eq!(std::fs::read_to_string(out.join("说明.txt")).unwrap(), "本文件夹为季度简报");
+    assert_eq!(
+        std::fs::read_to_string(out.join("说明.txt")).unwrap(),
+        "本文件夹为季度简报"
+    );
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
 }
 
@@ -674,16 +985,29 @@ fn two_runs_on_one_output_folder_do_not_interleave() {
         .unwrap();
     // The first run writes its process id into the lock file once it holds the lock.
     let started = std::time::Instant::now();
-    while std::fs::read_to_string(&lock).map(|s| s.trim().is_empty()).unwrap_or(true) {
-        assert!(started.elapsed().as_secs() < 30, "the first run never took the lock");
+    while std::fs::read_to_string(&lock)
+        .map(|s| s.trim().is_empty())
+        .unwrap_or(true)
+    {
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the first run never took the lock"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let second = run_sample(&out, "2025Q1", None);
     assert_eq!(second.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&second.stderr);
-    assert!(stderr.contains(&format!("另一个 statbrief 正在向 {} 写出结果", out.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "另一个 statbrief 正在向 {} 写出结果",
+            out.display()
+        )),
+        "{stderr}"
+    );
     assert!(first.wait().unwrap().success());
-    let metrics: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(metrics["as_of"], "2025-06", "only the first run wrote");
     // Once the first is done, the lock is free again.
     assert_eq!(run_sample(&out, "2025Q1", None).status.code(), Some(0));
@@ -713,7 +1037,13 @@ fn row_and_file_size_limits_stop_the_run_with_exit_2() {
         "statbrief: 文件 大文件.csv 有 2.0 MB，超过单个文件上限 1 MB，未读取任何文件；如确是台账，请用 --max-file-mb 放宽上限"
     );
     let out = dir.path().join("out");
-    let r = statbrief().args(["run", "--max-file-mb", "1", "--input"]).arg(dir.path()).arg("--out").arg(&out).output().unwrap();
+    let r = statbrief()
+        .args(["run", "--max-file-mb", "1", "--input"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
     assert!(!out.exists());
 }

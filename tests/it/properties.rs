@@ -7,7 +7,9 @@
 use proptest::prelude::*;
 use statbrief::ingest::header::normalize_header;
 use statbrief::ingest::period::{parse_period_text, Period};
-use statbrief::ingest::values::{self, normalize_label, parse_date_text, parse_number_text, Number};
+use statbrief::ingest::values::{
+    self, normalize_label, parse_date_text, parse_number_text, Number,
+};
 use statbrief::ingest::{sniff, workbook};
 use statbrief::stats::AsOf;
 
