@@ -98,18 +98,20 @@ pub fn read_file(file: &str, stem: &str, ext: &str, bytes: &[u8]) -> (FileConten
                 if ext != kind.ext() && !(ext == "xlsm" && kind.ext() == "xlsx") {
                     notes.push(format!("扩展名为 {shown_ext}，实际是 {} 工作簿，已按实际格式读取", kind.ext()));
                 }
-                in_chinese(workbook::read_workbook(file, kind.ext(), bytes))
+                in_chinese(workbook::read_workbook_as(file, kind.ext(), bytes))
             }
             Err(why) => FileContent::Unreadable(why),
         },
         Content::Cfb => {
             if is_encrypted(bytes) {
                 FileContent::Unreadable(ENCRYPTED.into())
+            } else if let Err(why) = super::xls_guard::check(bytes) {
+                FileContent::Unreadable(why)
             } else {
                 if ext != "xls" {
                     notes.push(format!("扩展名为 {shown_ext}，实际是旧版 xls 工作簿，已按实际格式读取"));
                 }
-                in_chinese(workbook::read_workbook(file, "xls", bytes))
+                in_chinese(workbook::read_workbook_as(file, "xls", bytes))
             }
         }
         Content::Html => {

@@ -190,6 +190,24 @@ pub fn read_workbook(file: &str, ext: &str, bytes: &[u8]) -> FileContent {
     }
 }
 
+/// Reads a workbook in the format its content shows (see `sniff`), without
+/// trying the others: handing a damaged compound file to calamine's xlsx
+/// reader (which looks inside OLE files for encryption) can exhaust memory.
+pub fn read_workbook_as(file: &str, format: &str, bytes: &[u8]) -> FileContent {
+    let cursor = Cursor::new(bytes);
+    let result = match format {
+        "xlsx" => read_xlsx(file, cursor),
+        "xlsb" => read_xlsb(file, cursor),
+        "xls" => read_xls(file, cursor),
+        "ods" => read_ods(file, cursor),
+        _ => Err(String::from("未知格式")),
+    };
+    match result {
+        Ok(sheets) => FileContent::Sheets(sheets),
+        Err(why) => FileContent::Unreadable(why),
+    }
+}
+
 fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
     let cursor_bytes: &[u8] = cursor.get_ref();
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsxError| e.to_string())?;
@@ -271,12 +289,7 @@ fn read_xlsb(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
 }
 
 fn read_xls(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
-    if let Some((rows, cols)) = super::xls_guard::oversized_sheet(cursor.get_ref()) {
-        return Err(format!(
-            "工作表范围过大（{rows} 行 × {cols} 列，超过 {} 个单元格），为防止内存耗尽未读取",
-            super::xls_guard::MAX_DENSE_CELLS
-        ));
-    }
+    super::xls_guard::check(cursor.get_ref())?;
     let mut book: Xls<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsError| e.to_string())?;
     let metas = metas(book.sheets_metadata());
     let mut out = Vec::with_capacity(metas.len());

@@ -273,6 +273,48 @@ fn a_password_protected_xlsx_is_reported_as_encrypted() {
     assert!(stdout.contains("文件已加密"), "{stdout}");
 }
 
+/// An OLE compound file with a `Workbook` stream whose every sector chain
+/// loops back on itself: each end-of-chain mark in the FAT (MS-CFB 2.3)
+/// made to point at its own sector.
+fn looping_xls() -> Vec<u8> {
+    let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/Workbook").unwrap().write_all(&noise(10_000, 5)).unwrap();
+    comp.flush().unwrap();
+    let mut bytes = comp.into_inner().into_inner();
+    let shift = u16::from_le_bytes([bytes[0x1E], bytes[0x1F]]) as usize;
+    let fat_sectors = u32::from_le_bytes(bytes[0x2C..0x30].try_into().unwrap()) as usize;
+    let per_sector = (1 << shift) / 4;
+    for f in 0..fat_sectors.min(109) {
+        let at = 0x4C + 4 * f;
+        let sector = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        let base = (sector + 1) << shift;
+        for i in 0..per_sector {
+            let e = base + 4 * i;
+            if u32::from_le_bytes(bytes[e..e + 4].try_into().unwrap()) == 0xFFFF_FFFE {
+                let own = (f * per_sector + i) as u32;
+                bytes[e..e + 4].copy_from_slice(&own.to_le_bytes());
+            }
+        }
+    }
+    bytes
+}
+
+#[test]
+fn an_xls_whose_sector_chains_loop_is_refused_before_calamine_reads_it() {
+    // Fuzzer finding: a 15 KB .xls with a looping sector chain made
+    // calamine's own compound-file reader allocate until the machine ran
+    // out of memory (22 GB). Checked with the cfb crate first now.
+    let dir = tmp();
+    good_ledger(dir.path());
+    raw_file(dir.path(), "损坏.xls", &looping_xls());
+    raw_file(dir.path(), "损坏.xlsx", &looping_xls());
+    let ing = run(dir.path());
+    let damaged = "无法打开：文件已损坏：旧版 xls 的内部结构（OLE 复合文档）无效，无法安全读取；请用 Excel 打开确认后另存为 xlsx，或向报送单位重新索取";
+    assert_eq!(file_error(&ing, "损坏.xls"), damaged);
+    assert_eq!(file_error(&ing, "损坏.xlsx"), damaged);
+    assert_eq!(sheet(&ing, "2025年3月重点项目台账.xlsx", "3月").accepted, 2);
+}
+
 // ───────────────────────── CSV: line endings, NUL, UTF-16 ─────────────────────────
 
 #[test]

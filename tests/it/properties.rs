@@ -152,3 +152,110 @@ fn group_thousands(plain: &str) -> String {
         format!("{sign}{out}.{frac}")
     }
 }
+
+/// A blind mutation fuzzer over the real readers, for machines where the
+/// cargo-fuzz build (polars instrumented) is too slow: seeds from
+/// `sample_data/` and `../shared/corpus/` get random bit flips, byte runs,
+/// truncations, duplications and splices, and go through the same sniffing
+/// and readers as an input folder, under every extension. A panic in
+/// statbrief's own code fails the test; a panic inside a library is
+/// contained, as `ingest` contains it. Each input is written to
+/// `$STATBRIEF_SOAK_DIR/current` before it is read, so an input that hangs
+/// or exhausts memory is left on disk.
+///
+/// Run: `STATBRIEF_SOAK_SECS=1800 cargo test --release --test it soak -- --ignored`.
+#[test]
+#[ignore]
+fn soak_readers_with_mutated_workbooks() {
+    let secs: u64 = std::env::var("STATBRIEF_SOAK_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let dir = std::path::PathBuf::from(std::env::var("STATBRIEF_SOAK_DIR").unwrap_or_else(|_| "/tmp/statbrief-soak".into()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for base in [root.join("sample_data"), root.join("../shared/corpus")] {
+        for e in walkdir::WalkDir::new(base).into_iter().flatten() {
+            if e.file_type().is_file() && e.metadata().map(|m| m.len() < 600_000).unwrap_or(false) {
+                seeds.push(std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    assert!(!seeds.is_empty());
+    let ours = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let hook_ours = ours.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let file = info.location().map(|l| l.file().to_string()).unwrap_or_default();
+        if !file.contains(".cargo/registry") && !file.contains("/rustc/") {
+            *hook_ours.lock().unwrap() = Some(format!("{info}"));
+        }
+    }));
+    let mut rng: u64 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
+    let mut next = move |n: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % n.max(1) as u64) as usize
+    };
+    let started = std::time::Instant::now();
+    let mut runs = 0u64;
+    while started.elapsed().as_secs() < secs {
+        let mut data = seeds[next(seeds.len())].clone();
+        for _ in 0..1 + next(8) {
+            mutate(&mut data, &seeds, &mut next);
+        }
+        std::fs::write(dir.join("current"), &data).unwrap();
+        let ext = ["xlsx", "xls", "xlsb", "ods", "csv"][next(5)];
+        let t = std::time::Instant::now();
+        let _ = std::panic::catch_unwind(|| sniff::read_file("soak", "soak", ext, &data));
+        if let Some(msg) = ours.lock().unwrap().take() {
+            let kept = dir.join(format!("crash-{runs}.{ext}"));
+            std::fs::write(&kept, &data).unwrap();
+            panic!("panic in statbrief on {}: {msg}", kept.display());
+        }
+        if t.elapsed().as_secs() >= 10 {
+            std::fs::write(dir.join(format!("slow-{runs}.{ext}")), &data).unwrap();
+        }
+        runs += 1;
+    }
+    let _ = std::panic::take_hook();
+    eprintln!("soak: {runs} inputs in {secs} s");
+}
+
+fn mutate(data: &mut Vec<u8>, seeds: &[Vec<u8>], next: &mut impl FnMut(usize) -> usize) {
+    let len = data.len();
+    match next(6) {
+        0 if len > 0 => {
+            let i = next(len);
+            data[i] ^= 1 << next(8);
+        }
+        1 if len > 0 => {
+            let i = next(len);
+            let run = 1 + next(64.min(len - i));
+            let b = [0u8, 0xFF, b'<', b'"', b'9', b'\n'][next(6)];
+            data[i..i + run].fill(b);
+        }
+        2 => data.truncate(next(len + 1)),
+        3 if len > 0 => {
+            let i = next(len);
+            let j = (i + 1 + next(4096)).min(len);
+            let chunk = data[i..j].to_vec();
+            let at = next(len);
+            data.splice(at..at, chunk);
+        }
+        4 => {
+            let other = &seeds[next(seeds.len())];
+            if !other.is_empty() {
+                let i = next(other.len());
+                let j = (i + 1 + next(8192)).min(other.len());
+                let at = next(len + 1);
+                data.splice(at..at, other[i..j].iter().copied());
+            }
+        }
+        _ if len > 4 => {
+            // A plausible size field: a 32-bit little-endian number somewhere.
+            let i = next(len - 4);
+            let v = [0u32, 1, 0xFFFF, 0x7FFF_FFFF, 0xFFFF_FFFF, next(1 << 20) as u32][next(6)];
+            data[i..i + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        _ => {}
+    }
+}
