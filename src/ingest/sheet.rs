@@ -318,7 +318,8 @@ impl<'a> SheetProcessor<'a> {
     /// Finds header, kind and period from the buffered first rows; on
     /// failure records why the sheet is skipped.
     fn detect(&mut self, buf: &[(u32, Vec<OwnedCell>)]) -> Option<Box<Ready>> {
-        let height = buf.last().map(|(r, _)| *r as usize + 1).unwrap_or(0).min(HEADER_SEARCH_ROWS);
+        // The highest row, not the last: a damaged file can list rows out of order (issue 10, fuzzer).
+        let height = buf.iter().map(|(r, _)| *r as usize + 1).max().unwrap_or(0).min(HEADER_SEARCH_ROWS);
         if height == 0 {
             self.report.skipped_reason = Some("空表：没有任何内容".into());
             return None;

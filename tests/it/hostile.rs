@@ -315,6 +315,43 @@ fn an_xls_whose_sector_chains_loop_is_refused_before_calamine_reads_it() {
     assert_eq!(sheet(&ing, "2025年3月重点项目台账.xlsx", "3月").accepted, 2);
 }
 
+/// A BIFF8 record: type, length, data.
+fn biff(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = typ.to_le_bytes().to_vec();
+    r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    r.extend_from_slice(data);
+    r
+}
+
+#[test]
+fn an_xls_whose_dimensions_record_is_impossible_is_refused() {
+    // Fuzzer finding: calamine reserves rows × columns cells from a sheet's
+    // DIMENSIONS record; a damaged one (first row 5, last row 1: the row
+    // count wraps in u32) asked for 1.5 TB, and a failed allocation aborts
+    // the process. DIMENSIONS (MS-XLS 2.4.90): rwMic u32, rwMac u32 (last + 1),
+    // colMic u16, colMac u16 (last + 1), reserved u16.
+    let mut dims = Vec::new();
+    for v in [5u32, 2] {
+        dims.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [0u16, 10, 0] {
+        dims.extend_from_slice(&v.to_le_bytes());
+    }
+    let bof = [0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let stream: Vec<u8> = [biff(0x0809, &bof), biff(0x0200, &dims), biff(0x000A, &[])].concat();
+    let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/Workbook").unwrap().write_all(&stream).unwrap();
+    comp.flush().unwrap();
+    let dir = tmp();
+    raw_file(dir.path(), "尺寸.xls", &comp.into_inner().into_inner());
+    let ing = run(dir.path());
+    // Rows: (2 − 1) − 5 + 1 wraps to 2^32 − 3 = 4294967293; columns 10 − 1 − 0 + 1 = 10.
+    assert_eq!(
+        file_error(&ing, "尺寸.xls"),
+        "无法打开：文件已损坏：工作表的尺寸记录为 4294967293 行 × 10 列，超出旧版 Excel 的上限（65536 行 × 256 列），无法安全读取；请用 Excel 打开确认后另存为 xlsx，或向报送单位重新索取"
+    );
+}
+
 // ───────────────────────── CSV: line endings, NUL, UTF-16 ─────────────────────────
 
 #[test]
@@ -412,6 +449,21 @@ fn a_used_range_to_row_1048576_with_20_data_rows_reads_fast() {
         (20, 20, 0, 0, 0)
     );
     assert!(took.as_secs_f64() < 5.0, "took {took:?}");
+}
+
+#[test]
+fn rows_listed_out_of_order_do_not_crash_the_header_search() {
+    // Fuzzer finding: a sheet whose XML lists row 5 before row 1 made the
+    // header search index past its buffer ("the len is 2 but the index is
+    // 2"); the file was reported as crashing the reader. Now row 1 is the
+    // header and row 5 its one data row, rows 2–4 blank between them.
+    let dir = tmp();
+    let rows_xml = xrow(5, &[s("甲项目"), s("白水镇"), Xc::N(100.0), Xc::N(10.0)]) + &project_header(1);
+    raw_file(dir.path(), "2025年3月重点项目台账.xlsx", &raw_xlsx("", "A1:D5", &rows_xml));
+    let ing = run(dir.path());
+    let r = sheet(&ing, "2025年3月重点项目台账.xlsx", "Sheet1");
+    assert_eq!(r.header_row, Some(1));
+    assert_eq!((r.rows, r.accepted, r.blank, r.rejected), (4, 1, 3, 0));
 }
 
 // ───────────────────────── formulas without results ─────────────────────────

@@ -206,7 +206,8 @@ fn soak_readers_with_mutated_workbooks() {
         let ext = ["xlsx", "xls", "xlsb", "ods", "csv"][next(5)];
         let t = std::time::Instant::now();
         let _ = std::panic::catch_unwind(|| sniff::read_file("soak", "soak", ext, &data));
-        if let Some(msg) = ours.lock().unwrap().take() {
+        let ours_now = ours.lock().unwrap().take();
+        if let Some(msg) = ours_now {
             let kept = dir.join(format!("crash-{runs}.{ext}"));
             std::fs::write(&kept, &data).unwrap();
             panic!("panic in statbrief on {}: {msg}", kept.display());
