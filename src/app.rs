@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::ingest::{self, Ingested};
 use crate::model::Report;
+use crate::outputs;
 use crate::report;
 use crate::stats::{self, AsOf};
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ pub struct CheckOptions {
     pub tidy: Option<PathBuf>,
     /// Write a 问题清单 workbook per file with problems into this folder.
     pub returns: Option<PathBuf>,
+    pub limits: ingest::Limits,
 }
 
 /// What a command prints and how it exits.
@@ -29,7 +31,7 @@ pub struct Outcome {
 
 /// `statbrief check`: ingest only, then report the row accounting and issues.
 pub fn check(opts: &CheckOptions) -> Result<Outcome, Error> {
-    let ingested = ingest::ingest(&opts.input)?;
+    let ingested = ingest::ingest_with(&opts.input, &opts.limits)?;
     let stdout = if opts.json {
         serde_json::to_string_pretty(&ingested.quality).map_err(|e| Error::Internal(e.to_string()))? + "\n"
     } else {
@@ -76,6 +78,7 @@ pub struct RunOptions {
     pub config: Option<PathBuf>,
     pub templates: Option<PathBuf>,
     pub strict: bool,
+    pub limits: ingest::Limits,
 }
 
 /// The report and its rendered files (name, bytes), before anything is written.
@@ -87,7 +90,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let as_of_arg = opts.period.as_deref().map(AsOf::parse).transpose()?;
     let config = Config::load(opts.config.as_deref(), &opts.input)?;
     let started = std::time::Instant::now();
-    let ingested = ingest::ingest(&opts.input)?;
+    let ingested = ingest::ingest_with(&opts.input, &opts.limits)?;
     timing("ingest", started);
     if !ingested.has_ledger() {
         return Err(Error::Input(format!(
@@ -116,13 +119,16 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
             if listed.is_empty() { "（无）".to_string() } else { listed.join("、") }
         )));
     }
-    let created_out = !opts.out.exists();
-    std::fs::create_dir_all(&opts.out).map_err(|e| Error::Output(format!("{}：{e}", opts.out.display())))?;
+    // Every output goes to a staging folder beside --out and is moved into
+    // place only when all are written; a lock keeps two runs apart (see
+    // `outputs`).
+    let lock = outputs::lock(&opts.out)?;
+    let staging = outputs::Staging::begin(&opts.out, &lock)?;
     // Two independent jobs, one per core: the tidy data (written by polars),
-    // and the statistics followed by the four reports. Everything is rendered
-    // in memory or a staging folder first: a failure leaves no partial output.
+    // and the statistics followed by the four reports.
     let (rendered, staged) = rayon::join(
         || -> Result<Rendered, Error> {
+            outputs::fault("render")?;
             let report = stats::compute(&ingested, as_of, &config)?;
             timing("statistics", started);
             // The workbook is the slowest report; the three texts are built
@@ -151,27 +157,29 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
             Ok((report, files))
         },
         || {
-            let staged = report::tidy::stage_tidy(&ingested.ledgers, &opts.out);
+            let staged = report::tidy::write_tidy(&ingested.ledgers, &staging.dir().join("data"));
             timing("tidy data", started);
             staged
         },
     );
-    let rendered = rendered.and_then(|(report, files)| Ok((report, staged?, files)));
-    let (report, staged, files) = match rendered {
+    let written = rendered.and_then(|(report, files)| {
+        staged?;
+        timing("statistics, reports and tidy data", started);
+        for (name, bytes) in &files {
+            staging.write(name, bytes)?;
+            outputs::fault("write")?;
+        }
+        Ok(report)
+    });
+    let report = match written {
         Ok(r) => r,
         Err(e) => {
-            report::tidy::discard_tidy(&opts.out.join(".data.partial"));
-            if created_out {
-                let _ = std::fs::remove_dir(&opts.out);
-            }
+            staging.discard();
             return Err(e);
         }
     };
-    timing("statistics, reports and tidy data", started);
-    for (name, bytes) in &files {
-        report::write_atomic(&opts.out.join(name), bytes)?;
-    }
-    report::tidy::commit_tidy(&staged, &opts.out)?;
+    staging.commit()?;
+    drop(lock);
     timing("written", started);
     let stdout = report::console::render_summary(&report, &opts.out);
     let rejected = report.data_quality.rejected_rows();

@@ -11,6 +11,7 @@ pub mod definitions;
 pub mod error;
 pub mod ingest;
 pub mod model;
+pub mod outputs;
 pub mod quality;
 pub mod report;
 pub mod sample;

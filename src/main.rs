@@ -34,6 +34,8 @@ enum Command {
         /// Also write, per file with problems, OUT/<file>_问题清单.xlsx to send back.
         #[arg(long, value_name = "OUT")]
         returns: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Ingest, compute every figure and write the outputs into --out.
     Run {
@@ -55,6 +57,8 @@ enum Command {
         /// Exit with status 1 when any row was rejected.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Serve the clerks' web page on 127.0.0.1 (upload, check, run, download).
     Serve {
@@ -96,16 +100,33 @@ enum Command {
     },
 }
 
+/// Limits on the input (exit status 2 when one is hit).
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Most data rows read across the whole input.
+    #[arg(long, default_value_t = statbrief::ingest::limits::DEFAULT_MAX_ROWS)]
+    max_rows: u64,
+    /// Largest file read, in MB.
+    #[arg(long, default_value_t = statbrief::ingest::limits::DEFAULT_MAX_FILE_MB)]
+    max_file_mb: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> statbrief::ingest::Limits {
+        statbrief::ingest::Limits::new(self.max_rows, self.max_file_mb)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { input, json, strict, tidy, returns } => {
-            app::check(&app::CheckOptions { input, json, strict, tidy, returns })
+        Command::Check { input, json, strict, tidy, returns, limits } => {
+            app::check(&app::CheckOptions { input, json, strict, tidy, returns, limits: limits.limits() })
         }
         Command::Init { dir, config } => app::init(&dir, config.as_deref()),
         Command::Schema { kind, json } => app::schema(kind.as_deref(), json),
-        Command::Run { input, period, out, config, templates, strict } => {
-            app::run(&app::RunOptions { input, out, period, config, templates, strict })
+        Command::Run { input, period, out, config, templates, strict, limits } => {
+            app::run(&app::RunOptions { input, out, period, config, templates, strict, limits: limits.limits() })
         }
         Command::Serve { port, data, no_open, max_upload_mb } => {
             statbrief::serve::run(&statbrief::serve::ServeOptions {

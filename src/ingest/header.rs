@@ -255,9 +255,24 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
             if cand.columns.is_empty() {
                 continue;
             }
-            let slot = if cand.satisfied() { &mut best } else { &mut best_unsatisfied };
+            let satisfied = cand.satisfied();
+            let slot = if satisfied { &mut best } else { &mut best_unsatisfied };
             let better = match slot {
                 None => true,
+                // A full header of another kind further down is a second
+                // table on the sheet: the first one is read (issue 10).
+                Some(b)
+                    if satisfied
+                        && super::second_table::is_second_table(
+                            b.kind,
+                            b.row,
+                            b.columns.len(),
+                            cand.kind,
+                            cand.row,
+                        ) =>
+                {
+                    false
+                }
                 Some(b) => {
                     cand.columns.len() >= b.columns.len() && (cand.columns.len() > b.columns.len() || cand.row > b.row)
                 }

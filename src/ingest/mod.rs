@@ -8,17 +8,26 @@
 //! depend on which thread finished first.
 
 pub mod columns;
+pub mod csv_text;
 pub mod folds;
+pub mod formula_cache;
 pub mod frame;
 pub mod header;
+pub mod html_table;
+pub mod limits;
 pub mod period;
 pub mod resent;
+pub mod second_table;
 pub mod sheet;
+pub mod sniff;
 pub mod template_marks;
 pub mod values;
 pub mod workbook;
 pub mod xls_guard;
 pub mod xlsx_merges;
+pub mod zip_guard;
+
+pub use limits::Limits;
 
 use crate::error::Error;
 use crate::model::Kind;
@@ -159,17 +168,17 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
     }
     let ext = extension(path);
     READING.with(|r| r.set(true));
+    // The content decides the reader, not the extension (see `sniff`).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if ext == "csv" {
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            workbook::read_csv(&rel, &stem, &bytes)
-        } else {
-            workbook::read_workbook(&rel, &ext, &bytes)
-        }
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        sniff::read_file(&rel, &stem, &ext, &bytes)
     }));
     READING.with(|r| r.set(false));
     let content = match result {
-        Ok(c) => c,
+        Ok((c, notes)) => {
+            issues.extend(notes.iter().map(|n| file_issue(&rel, Severity::Info, n)));
+            c
+        }
         Err(_) => {
             let why = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
             FileContent::Unreadable(format!("读取器崩溃（文件可能已损坏）：{why}"))
@@ -187,6 +196,12 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
                 issues.push(file_issue(&rel, Severity::Info, "工作簿中没有工作表"));
             }
             for s in sheets {
+                if let Some(note) = sniff::header_only_note(&s.report) {
+                    issues.push(Issue {
+                        sheet: Some(s.report.sheet.clone()),
+                        ..file_issue(&rel, Severity::Warning, &note)
+                    });
+                }
                 for mut i in s.issues {
                     i.file = rel.clone();
                     issues.push(i);
@@ -214,9 +229,34 @@ fn hex(bytes: &[u8]) -> String {
 /// Reads every ledger below `root`. Fails only when the folder cannot be
 /// listed; unreadable files and sheets are reported in the data quality.
 pub fn ingest(root: &Path) -> Result<Ingested, Error> {
+    ingest_with(root, &Limits::default())
+}
+
+/// [`ingest`] within `limits`: a file above the size limit stops the run
+/// before anything is read; once the rows read pass the row limit, the
+/// files not yet started are not read and the run stops.
+pub fn ingest_with(root: &Path, limits: &Limits) -> Result<Ingested, Error> {
     let files = discover(root)?;
+    for p in &files {
+        let len = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        limits.check_file(&relative(root, p), len)?;
+    }
     install_panic_hook();
-    let outcomes: Vec<FileOutcome> = files.par_iter().map(|p| read_one(root, p)).collect();
+    let rows = limits::RowCounter::default();
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .filter_map(|p| {
+            if rows.exceeded(limits.max_rows) {
+                return None;
+            }
+            let o = read_one(root, p);
+            rows.add(o.report.sheets.iter().map(|s| s.rows).sum());
+            Some(o)
+        })
+        .collect();
+    if rows.exceeded(limits.max_rows) {
+        return Err(limits.rows_error(rows.total()));
+    }
     let mut quality = DataQuality::default();
     let mut parts: Vec<Vec<DataFrame>> = vec![Vec::new(); 4];
     for o in outcomes {

@@ -190,6 +190,24 @@ pub fn read_workbook(file: &str, ext: &str, bytes: &[u8]) -> FileContent {
     }
 }
 
+/// Reads a workbook in the format its content shows (see `sniff`), without
+/// trying the others: handing a damaged compound file to calamine's xlsx
+/// reader (which looks inside OLE files for encryption) can exhaust memory.
+pub fn read_workbook_as(file: &str, format: &str, bytes: &[u8]) -> FileContent {
+    let cursor = Cursor::new(bytes);
+    let result = match format {
+        "xlsx" => read_xlsx(file, cursor),
+        "xlsb" => read_xlsb(file, cursor),
+        "xls" => read_xls(file, cursor),
+        "ods" => read_ods(file, cursor),
+        _ => Err(String::from("未知格式")),
+    };
+    match result {
+        Ok(sheets) => FileContent::Sheets(sheets),
+        Err(why) => FileContent::Unreadable(why),
+    }
+}
+
 fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
     let cursor_bytes: &[u8] = cursor.get_ref();
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsxError| e.to_string())?;
@@ -230,9 +248,27 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
                 Err(e) => Some(e.to_string()),
             };
         }
-        out.push(finish_with_error(proc, meta, error));
+        let mut result = finish_with_error(proc, meta, error);
+        if result.report.kind.is_some() {
+            if let Some((first, count)) = super::formula_cache::uncached_formulas(cursor_bytes, &meta.name) {
+                result.issues.push(sheet_warning(meta, super::formula_cache::message(&first, count)));
+            }
+        }
+        out.push(result);
     }
     Ok(out)
+}
+
+fn sheet_warning(meta: &SheetMeta, message: String) -> crate::quality::Issue {
+    crate::quality::Issue {
+        severity: crate::quality::Severity::Warning,
+        file: String::new(),
+        sheet: Some(meta.name.clone()),
+        cell: None,
+        column: None,
+        value: None,
+        message,
+    }
 }
 
 fn read_xlsb(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
@@ -256,12 +292,7 @@ fn read_xlsb(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
 }
 
 fn read_xls(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {
-    if let Some((rows, cols)) = super::xls_guard::oversized_sheet(cursor.get_ref()) {
-        return Err(format!(
-            "工作表范围过大（{rows} 行 × {cols} 列，超过 {} 个单元格），为防止内存耗尽未读取",
-            super::xls_guard::MAX_DENSE_CELLS
-        ));
-    }
+    super::xls_guard::check(cursor.get_ref())?;
     let mut book: Xls<_> = calamine::open_workbook_from_rs(cursor).map_err(|e: calamine::XlsError| e.to_string())?;
     let metas = metas(book.sheets_metadata());
     let mut out = Vec::with_capacity(metas.len());
@@ -315,6 +346,9 @@ fn finish_with_error(proc: SheetProcessor<'_>, meta: &SheetMeta, error: Option<S
 /// Decodes a CSV file's bytes: UTF-8 (BOM or not), else the encoding
 /// chardetng guesses (GB18030/GBK for Chinese offices).
 pub fn decode_csv(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(utf16) = super::csv_text::decode_utf16(bytes) {
+        return utf16;
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)");
     }
@@ -330,6 +364,7 @@ pub fn decode_csv(bytes: &[u8]) -> (String, &'static str) {
 
 pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
     let (text, _encoding) = decode_csv(bytes);
+    let (text, nuls) = super::csv_text::clean(text);
     let delimiter = sniff_delimiter(&text);
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
@@ -364,7 +399,11 @@ pub fn read_csv(file: &str, sheet_name: &str, bytes: &[u8]) -> FileContent {
             }
         }
     }
-    FileContent::Sheets(vec![finish_with_error(proc, &meta, error)])
+    let mut result = finish_with_error(proc, &meta, error);
+    if nuls > 0 {
+        result.issues.push(sheet_warning(&meta, super::csv_text::nul_message(nuls)));
+    }
+    FileContent::Sheets(vec![result])
 }
 
 /// Comma unless the first lines have more tabs or semicolons.

@@ -17,10 +17,87 @@ pub const MAX_DENSE_CELLS: u64 = 5_000_000;
 
 /// The largest sheet's grid, as (rows, columns), when it exceeds the cap.
 pub fn oversized_sheet(bytes: &[u8]) -> Option<(u64, u64)> {
-    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"].into_iter().find(|n| comp.is_stream(n))?;
+    let stream = workbook_stream(bytes).ok()?;
+    oversized_in(&stream)
+}
+
+/// Why calamine must not open this .xls, if it must not: the compound file
+/// is damaged, holds no workbook, or a sheet is too large.
+///
+/// calamine has its own compound-file reader, and a damaged sector chain
+/// (one that loops) makes it read the same sectors until memory runs out: a
+/// 15 KB file found by the fuzzer took 22 GB. The `cfb` crate validates the
+/// chains (loops, out-of-range sectors) when it opens a file and reads a
+/// stream, so a file it cannot read whole is reported and not handed on.
+pub fn check(bytes: &[u8]) -> Result<(), String> {
+    let stream = workbook_stream(bytes)?;
+    if let Some((rows, cols)) = impossible_dimensions(&stream) {
+        return Err(format!(
+            "文件已损坏：工作表的尺寸记录为 {rows} 行 × {cols} 列，超出旧版 Excel 的上限（65536 行 × 256 列），无法安全读取；请用 Excel 打开确认后另存为 xlsx，或向报送单位重新索取"
+        ));
+    }
+    match oversized_in(&stream) {
+        Some((rows, cols)) => Err(format!(
+            "工作表范围过大（{rows} 行 × {cols} 列，超过 {MAX_DENSE_CELLS} 个单元格），为防止内存耗尽未读取"
+        )),
+        None => Ok(()),
+    }
+}
+
+const DAMAGED: &str = "文件已损坏：旧版 xls 的内部结构（OLE 复合文档）无效，无法安全读取；请用 Excel 打开确认后另存为 xlsx，或向报送单位重新索取";
+
+/// The BIFF workbook stream, read through the `cfb` crate's validation.
+fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| DAMAGED.to_string())?;
+    let name =
+        ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"].into_iter().find(|n| comp.is_stream(n)).ok_or_else(|| {
+            "这是一个 OLE 复合文档（如旧版 Word 文件），其中没有 Excel 工作簿；请确认是不是放错了文件".to_string()
+        })?;
     let mut stream = Vec::new();
-    comp.open_stream(name).ok()?.read_to_end(&mut stream).ok()?;
+    comp.open_stream(name).and_then(|mut s| s.read_to_end(&mut stream)).map_err(|_| DAMAGED.to_string())?;
+    Ok(stream)
+}
+
+/// A DIMENSIONS record (MS-XLS 2.4.90) larger than any .xls can be, as
+/// calamine reads it. calamine reserves room for rows × columns cells of
+/// every sheet from this record alone; a damaged one asked for 1.5 TB in a
+/// fuzzed 15 KB file, and a failed allocation aborts the whole process
+/// (it cannot be caught like a panic).
+fn impossible_dimensions(stream: &[u8]) -> Option<(u64, u64)> {
+    let u16_at = |d: &[u8], i: usize| u32::from(u16::from_le_bytes([d[i], d[i + 1]]));
+    let u32_at = |d: &[u8], i: usize| u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]);
+    let mut pos = 0usize;
+    while pos + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
+        let len = u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]) as usize;
+        let data = stream.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
+        pos += 4 + len;
+        if typ != 0x0200 {
+            continue;
+        }
+        // The same reading as calamine's `parse_dimensions`.
+        let (rf, rl, mut cf, cl) = match data.len() {
+            10 => (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4), u16_at(data, 6)),
+            14 | 16 => (u32_at(data, 0), u32_at(data, 4), u16_at(data, 8), u16_at(data, 10)),
+            _ => continue,
+        };
+        if 0xFF < cf || cl < cf {
+            cf = 0;
+        }
+        if rl < 1 || cl < 1 {
+            continue;
+        }
+        // calamine computes these in u32 and they wrap when the first row is past the last.
+        let rows = u64::from((rl - 1).wrapping_sub(rf).wrapping_add(1));
+        let cols = u64::from((cl - 1).wrapping_sub(cf).wrapping_add(1));
+        if rows.saturating_mul(cols) > 65_536 * 256 {
+            return Some((rows, cols));
+        }
+    }
+    None
+}
+
+fn oversized_in(stream: &[u8]) -> Option<(u64, u64)> {
     let mut worst: Option<(u64, u64)> = None;
     // (min row, min col, max row, max col) of the current substream.
     let mut bbox: Option<(u32, u32, u32, u32)> = None;

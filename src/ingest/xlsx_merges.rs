@@ -30,7 +30,7 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, local: &str) -> Option<String> {
 }
 
 /// Sheet name → zip path of its XML.
-fn sheet_paths(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<HashMap<String, String>, String> {
+pub(super) fn sheet_paths(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<HashMap<String, String>, String> {
     let rels = read_entry(zip, "xl/_rels/workbook.xml.rels")?;
     let mut targets = HashMap::new();
     let mut reader = Reader::from_reader(rels.as_slice());

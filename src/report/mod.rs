@@ -2,8 +2,10 @@
 //! (or the terminal). Nothing here computes a figure.
 
 pub mod article;
+pub mod cell_text;
 pub mod charts;
 pub mod console;
+pub mod csv_safe;
 pub mod docx;
 pub mod html;
 pub mod json;

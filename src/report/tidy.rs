@@ -29,6 +29,7 @@ pub fn write_tidy(ledgers: &Ledgers, dir: &Path) -> Result<Vec<PathBuf>, Error> 
             if parquet {
                 ParquetWriter::new(file).finish(&mut df)?;
             } else {
+                let mut df = super::csv_safe::neutralise(&df)?;
                 CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut df)?;
             }
             Ok(path)

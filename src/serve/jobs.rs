@@ -109,6 +109,7 @@ fn run_batch(batch: &Batch, period: &str) -> RunRecord {
         config: None,
         templates: None,
         strict: false,
+        limits: crate::ingest::Limits::default(),
     };
     match app::run(&opts) {
         Ok(_) => {

@@ -44,6 +44,7 @@ fn run(templates: Option<&Path>, config: Option<&Path>) -> Outputs {
         config: config.map(Path::to_path_buf),
         templates: templates.map(Path::to_path_buf),
         strict: false,
+        limits: Default::default(),
     };
     let outcome = app::run(&opts).unwrap();
     assert_eq!(outcome.exit_code, 0, "{:?}", outcome.stderr);
@@ -542,6 +543,7 @@ fn docx_fonts_come_from_statbrief_toml() {
         config: Some(config.clone()),
         templates: None,
         strict: false,
+        limits: Default::default(),
     };
     let err = app::run(&opts).err().expect("unknown key").to_string();
     assert!(err.contains("body_fnt"), "{err}");

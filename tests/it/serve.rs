@@ -493,7 +493,8 @@ async fn not_a_workbook_is_refused_or_reported() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.text().contains("没有收到可以读取的台账文件"));
     assert!(batch_dirs(data.path()).is_empty());
-    // A text file named .xlsx is kept and the check says it cannot be opened.
+    // A text file named .xlsx is kept and the check says what it really is
+    // (text, read as a table) and that it holds no ledger.
     let id = upload_ok(
         &app,
         &[("假的.xlsx".into(), b"this is not a workbook".to_vec()), ("说明.docx".into(), b"x".to_vec())],
@@ -501,7 +502,7 @@ async fn not_a_workbook_is_refused_or_reported() {
     .await;
     let page = send(&app, get(&format!("/batch/{id}"))).await.text();
     assert!(page.contains("假的.xlsx"));
-    assert!(page.contains("无法打开"), "{page}");
+    assert!(page.contains("实际是") && page.contains("没有可识别的台账表头"), "{page}");
     assert!(page.contains("说明.docx：不是台账文件"));
     // A request that is not multipart at all.
     let req = Request::post(format!("/{TOKEN}/upload"))

@@ -47,7 +47,8 @@ pub fn detect(
     report: &mut SheetReport,
     issues: &mut Vec<Issue>,
 ) -> Outcome {
-    let height = buf.last().map(|(r, _)| *r as usize + 1).unwrap_or(0).min(HEADER_SEARCH_ROWS);
+    // The highest row, not the last: a damaged file can list rows out of order (issue 10, fuzzer).
+    let height = buf.iter().map(|(r, _)| *r as usize + 1).max().unwrap_or(0).min(HEADER_SEARCH_ROWS);
     if height == 0 {
         report.skipped_reason = Some("空表：没有任何内容".into());
         return Outcome::Skipped;

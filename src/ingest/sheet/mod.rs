@@ -302,6 +302,13 @@ impl<'a> SheetProcessor<'a> {
                 return ControlFlow::Break(());
             }
         }
+        // A header of another kind starts a second table: read up to it (issue 10).
+        if let Some(other) = super::second_table::other_header(cells, ready.found.det.kind) {
+            let msg = super::second_table::message(row + 1, ready.found.det.kind, other);
+            self.acc.issues.push(Issue::new(Severity::Warning, self.input.file, msg).in_sheet(self.input.sheet));
+            self.end_table();
+            return ControlFlow::Break(());
+        }
         // A template's grey 示例 row is blank, with a note.
         let at = (self.input.file, self.input.sheet, row);
         let acc = &mut self.acc;

@@ -98,7 +98,7 @@ impl Sheet {
     /// A line of text outside any table (titles, units, sources, notes).
     /// It may run across empty cells to its right, so it sets no width.
     pub(super) fn line(&mut self, row: u32, col: u16, s: &str, f: &Format) -> Result<(), Error> {
-        self.ws.write_string_with_format(row, col, s, f).map_err(xl)?;
+        self.ws.write_string_with_format(row, col, crate::report::cell_text::fit(s).as_ref(), f).map_err(xl)?;
         Ok(())
     }
 
@@ -181,7 +181,9 @@ impl Sheet {
                         }
                         // Always a string, never `write()`: ledger text such
                         // as `=HYPERLINK(…)` or `+1` must not become a formula.
-                        self.ws.write_string_with_format(row, cu, s, fmt).map(|_| ())
+                        self.ws
+                            .write_string_with_format(row, cu, crate::report::cell_text::fit(s).as_ref(), fmt)
+                            .map(|_| ())
                     }
                     Cell::Num(v) => self.ws.write_number_with_format(row, cu, *v, fmt).map(|_| ()),
                     Cell::NumAs(v, own) => {
