@@ -110,6 +110,7 @@ struct Marker {
 
 /// Horizontal bars, first bar on top, labels on the left; optionally a
 /// legend above the plot and a reference line.
+// Long because plotters' drawing calls are sequential by nature.
 fn horizontal_bars(
     bars: &[Bar],
     marker: Option<&Marker>,

@@ -323,6 +323,8 @@ pub(super) fn ind_csv(
     (out, summary)
 }
 
+// Long because it is the month-by-month script of planted layouts; each
+// block is one month's mess, read top to bottom like the ledger it writes.
 pub(super) fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()> {
     let rel = format!("经济指标/{year}年{m}月经济指标月报.xlsx");
     let pt = period_text(year, m);

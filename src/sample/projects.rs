@@ -317,6 +317,7 @@ pub(super) struct ProjLayout {
     pub(super) note: &'static str,
 }
 
+// Long because it is a table: one entry per monthly layout.
 pub(super) fn project_layouts() -> Vec<ProjLayout> {
     use PF::*;
     vec![
@@ -567,6 +568,8 @@ pub(super) fn write_projects_file(g: &mut Gen, model: &ProjectModel, lay: &ProjL
     Ok(())
 }
 
+// Long because it writes one sheet in reading order (title, unit line,
+// headers, blocks per town, totals, notes), with the accounting beside it.
 pub(super) fn write_projects_sheet(
     g: &mut Gen,
     ws: &mut Worksheet,

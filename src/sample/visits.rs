@@ -315,6 +315,7 @@ pub(super) struct VisitLayout {
     pub(super) note: &'static str,
 }
 
+// Long because it is a table: one entry per monthly layout.
 pub(super) fn visit_layouts() -> Vec<VisitLayout> {
     use VF::*;
     let standard = vec![
@@ -443,6 +444,7 @@ pub(super) fn visit_layouts() -> Vec<VisitLayout> {
     ]
 }
 
+// Long because it writes one file in reading order, with its accounting.
 pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout) -> Result<()> {
     let rel = format!("走访/2025年1-{}月走访问题台账.xlsx", lay.n);
     let mut wb = new_workbook(&lay.title)?;

@@ -55,6 +55,9 @@ fn whole_growth(items: &[IndicatorFigures], reported: Option<f64>) -> (Option<f6
 /// A reported total row: (ytd, growth, file, sheet, row).
 type Reported = (Option<f64>, Option<f64>, String, String, i64);
 
+// Long on purpose for now: one pass builds the region items, the wholes and
+// the cross-check from the same joined frame; splitting it is planned with
+// the indicator layouts of issue 15, which change how rows arrive.
 pub fn compute(
     df: &DataFrame,
     targets: &Targets,

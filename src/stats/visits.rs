@@ -19,6 +19,9 @@ type VisitKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>, Option<&'a s
 pub const GROUPS: [(&str, &str); 4] =
     [("category", "category"), ("tier", "tier"), ("region", "region"), ("cadre_unit", "cadre_unit")];
 
+// Long on purpose for now: the whole and every group are accumulated in
+// one pass over the kept problems (see `Acc`); what remains here is reading
+// the columns once and the dedupe of cumulative ledgers.
 pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) -> Result<VisitsReport, Error> {
     let period_ok = (col("year") * lit(100) + col("month")).lt_eq(lit(as_of.year * 100 + as_of.month as i32));
     let date = col("visit_date").cast(DataType::Int32);

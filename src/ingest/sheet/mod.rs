@@ -292,6 +292,9 @@ impl<'a> SheetProcessor<'a> {
         }
     }
 
+    // The state machine's one step for a data row: each job it calls lives in
+    // its own file (fill, cells, rules, markers); what stays here is their order
+    // and the row accounting, which must be read in one place to be trusted.
     fn data_row(&mut self, row: u32, cells: &[Cv<'_>]) -> ControlFlow<()> {
         let State::Data(ready) = &self.state else { return ControlFlow::Break(()) };
         self.acc.skip_to(row, ready.found.first_data_row);

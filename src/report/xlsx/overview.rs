@@ -12,6 +12,8 @@ use rust_xlsxwriter::{Chart, ChartDataLabel, ChartType};
 
 /// The overview: one line per target (value, target, gap, flag), the main
 /// figures without targets, and the cumulative investment by month.
+// Long because it is declarative: one table row per target, written out
+// so that each line of the overview can be read and changed on its own.
 pub(super) fn overview(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<Sheet, Error> {
     let mut s = Sheet::new(SheetId::Overview)?;
     let t = &r.projects.total;

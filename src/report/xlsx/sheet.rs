@@ -139,6 +139,8 @@ impl Sheet {
 
     /// Writes a table with its title line, unit line, header, data, source
     /// line and notes, starting at `top`; returns where it landed.
+    // Long because a table's cells, widths, conditional formats and print
+    // block are written together from one spec; split, they would drift apart.
     pub(super) fn table(&mut self, f: &Formats, top: u32, t: &TableSpec, number: &mut u32) -> Result<Placed, Error> {
         *number += 1;
         self.tables += 1;
