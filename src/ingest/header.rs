@@ -24,8 +24,9 @@ pub struct Header {
 
 fn leading_year() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^(19|20)\d{2}年(度)?").expect("literal regex"))
-    // ok: a literal, exercised by the tests
+    RE.get_or_init(|| {
+        Regex::new(r"^(19|20)\d{2}年(度)?").expect("literal regex") // ok: a literal, exercised by the tests
+    })
 }
 
 /// Normalises a header cell: white space removed, full-width folded,
@@ -305,8 +306,10 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
 
 fn unit_line_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)").expect("literal regex"))
-    // ok: a literal, exercised by the tests
+    RE.get_or_init(|| {
+        Regex::new(r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)").expect("literal regex")
+        // ok: literal
+    })
 }
 
 /// The money unit of a `单位：万元` line above the header.

@@ -65,8 +65,9 @@ pub fn skip_example_row(
 fn placeholder_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // `X月`, `1-X月`, `20XX年`, `XXXX年`, in either case, after width folding.
-    RE.get_or_init(|| Regex::new(r"(?i)(\d|x)x*年|[x×]+月").expect("literal regex"))
-    // ok: a literal, exercised by the tests
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(\d|x)x*年|[x×]+月").expect("literal regex") // ok: a literal, exercised by the tests
+    })
 }
 
 /// True when a title still holds a template's period placeholder.
