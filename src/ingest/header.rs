@@ -304,11 +304,13 @@ pub fn detect(area: &HeaderArea, groups: &GroupCells<'_>) -> Result<Detection, N
     })
 }
 
+/// `单位：万元`, `金额单位:亿元` above a header.
+const UNIT_LINE: &str = r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)";
+
 fn unit_line_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"单位[:：]\s*(人民币)?(万元|亿元|千元|百万元|元)").expect("literal regex")
-        // ok: literal
+        Regex::new(UNIT_LINE).expect("literal regex") // ok: a literal, exercised by the tests
     })
 }
 
