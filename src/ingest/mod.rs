@@ -197,10 +197,7 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
             }
             for s in sheets {
                 if let Some(note) = sniff::header_only_note(&s.report) {
-                    issues.push(Issue {
-                        sheet: Some(s.report.sheet.clone()),
-                        ..file_issue(&rel, Severity::Warning, &note)
-                    });
+                    issues.push(file_issue(&rel, Severity::Warning, &note).in_sheet(&s.report.sheet));
                 }
                 for mut i in s.issues {
                     i.file = rel.clone();

@@ -79,7 +79,8 @@ pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<Da
     let with_id: Vec<Col> = key_columns(kind, true).iter().map(|&c| column(&df, c)).collect::<Result<_, _>>()?;
     let without_id: Vec<Col> = key_columns(kind, false).iter().map(|&c| column(&df, c)).collect::<Result<_, _>>()?;
 
-    let mut latest: PlHashMap<(Vec<Part<'_>>, Part<'_>), usize> = PlHashMap::default();
+    // Keys are at most four parts: a fixed array, so no allocation per row.
+    let mut latest: PlHashMap<([Part<'_>; 4], Part<'_>), usize> = PlHashMap::default();
     let mut keep = vec![true; df.height()];
     let mut dropped: Vec<(usize, usize)> = Vec::new();
     for i in 0..df.height() {
@@ -88,7 +89,11 @@ pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<Da
         }
         let has_id = id_col.as_ref().is_some_and(|c| !matches!(part(c, i), Part::Str(None)));
         let cols = if has_id { &with_id } else { &without_id };
-        let key = (cols.iter().map(|c| part(c, i)).collect::<Vec<_>>(), part(&periods, i));
+        let mut parts = [Part::Str(None); 4];
+        for (slot, c) in parts.iter_mut().zip(cols) {
+            *slot = part(c, i);
+        }
+        let key = (parts, part(&periods, i));
         if let Some(prev) = latest.insert(key, i) {
             // Frames are concatenated in path order, sheets in workbook order:
             // the row seen later is the later sheet's.

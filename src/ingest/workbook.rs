@@ -259,16 +259,9 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
     Ok(out)
 }
 
+/// A sheet-level warning; the file is named by the caller, which knows the relative path.
 fn sheet_warning(meta: &SheetMeta, message: String) -> crate::quality::Issue {
-    crate::quality::Issue {
-        severity: crate::quality::Severity::Warning,
-        file: String::new(),
-        sheet: Some(meta.name.clone()),
-        cell: None,
-        column: None,
-        value: None,
-        message,
-    }
+    crate::quality::Issue::new(crate::quality::Severity::Warning, "", message).in_sheet(&meta.name)
 }
 
 fn read_xlsb(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, String> {

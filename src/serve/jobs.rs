@@ -23,18 +23,9 @@ pub fn check_batch(batch: &Batch) {
             write_returns(&ingested, batch);
             ingested.quality
         }
-        Err(e) => DataQuality {
-            files: Vec::new(),
-            issues: vec![Issue {
-                severity: Severity::Error,
-                file: String::new(),
-                sheet: None,
-                cell: None,
-                column: None,
-                value: None,
-                message: e.to_string(),
-            }],
-        },
+        // The folder could not be read at all: one issue, built as every
+        // other issue is.
+        Err(e) => DataQuality { files: Vec::new(), issues: vec![Issue::new(Severity::Error, "", e.to_string())] },
     };
     let _ = batch.save_quality(&quality);
 }

@@ -69,7 +69,7 @@ pub(super) fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) 
         let spec = TableSpec {
             name,
             title: format!("企业反映问题办理情况（{what}，{period}）"),
-            unit: "单位：个，%".into(),
+            unit: "单位：个，%，天".into(),
             source: source.clone(),
             columns,
             rows,
