@@ -94,6 +94,14 @@ pub struct ProjectsReport {
     pub items: Vec<ProjectItem>,
 }
 
+impl ProjectsReport {
+    /// Whether a projects ledger of this year up to `as_of` was used; when
+    /// not, metrics.json gives the counts as `null`, not 0 (SPEC §3).
+    pub fn has_ledger(&self) -> bool {
+        self.source_period.is_some()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthlyDone {
     pub month: u32,
@@ -159,6 +167,10 @@ pub struct ProblemFigures {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct VisitsReport {
+    /// The latest month (`YYYY-MM`) of this year up to `as_of` that has a
+    /// visits sheet; `None` when no ledger covers the period, and then
+    /// metrics.json gives the counts as `null`, not 0 (SPEC §3).
+    pub source_period: Option<String>,
     pub visits: i64,
     pub enterprises: i64,
     pub cadres: i64,
@@ -184,6 +196,12 @@ pub struct VisitsReport {
 }
 
 impl VisitsReport {
+    /// Whether a visits ledger covers the period at all: zero visits in a
+    /// ledger and no ledger are different facts.
+    pub fn has_ledger(&self) -> bool {
+        self.source_period.is_some()
+    }
+
     /// The whole's figures in the shape every group has, for tables that
     /// put the whole above its groups.
     pub fn whole(&self) -> ProblemFigures {

@@ -25,6 +25,7 @@ use std::path::Path;
 mod common;
 mod indicators;
 mod projects;
+mod resent;
 mod targets;
 mod visits;
 
@@ -221,6 +222,7 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     for layout in project_layouts() {
         write_projects_file(&mut g, &projects, &layout)?;
     }
+    resent::write_resent_file(&mut g, &projects)?;
     for year in [2024, 2025] {
         for m in 1..=6 {
             write_indicator_file(&mut g, year, m)?;

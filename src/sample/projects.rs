@@ -262,6 +262,9 @@ pub(super) enum PF {
     Start,
     Note,
     Contact,
+    /// 开工以来累计完成投资: since the project started, not this year's
+    /// (SPEC §1.2 never takes it for done_ytd).
+    SinceStart,
 }
 
 pub(super) struct PCol {
@@ -500,6 +503,7 @@ pub(super) fn project_layouts() -> Vec<ProjLayout> {
                 pc("总投资", Total),
                 pc("本年计划投资", Plan),
                 pc("1-6月累计完成投资", Done),
+                pc("开工以来累计完成投资", SinceStart),
                 pc("进展状态", Status),
                 pc("实际开工日期", Start),
                 pc("备注", Note),
@@ -512,7 +516,7 @@ pub(super) fn project_layouts() -> Vec<ProjLayout> {
             missing_total: &["—", "－"],
             blank_after_town: None,
             plant: PPlant::TbdDone,
-            note: "period only as 上半年 in the title (and 6月 in the file name); 金额单位 line; no 序号; 合计 right under the header; dates in every form; 待定 in done_ytd",
+            note: "period only as 上半年 in the title (and 6月 in the file name); 金额单位 line; no 序号; 合计 right under the header; dates in every form; 待定 in done_ytd; 开工以来累计完成投资 beside 1-6月累计 (never done_ytd)",
         },
     ]
 }
@@ -809,6 +813,9 @@ pub(super) fn project_row(
                 Cell::text("待定")
             }
             PF::Done => money_cell(p.done[m as usize] / div, form),
+            // Earlier years' work on top of this year's: half of what the
+            // total investment leaves beyond this year's plan.
+            PF::SinceStart => money_cell(round1(p.done[m as usize] + (p.total - p.plan).max(0.0) / 2.0) / div, form),
             PF::Rate => {
                 let (Some(dc), Some(pc)) = (col_of(PF::Done), col_of(PF::Plan)) else {
                     bail!("rate column without plan/done")

@@ -453,6 +453,7 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
     let col_of = |f: VF| lay.cols.iter().position(|c| c.1 == f).map(|p| p as u16);
     let mut rejections = Vec::new();
     let mut issues: Vec<(&str, u32, u16, &str, String)> = Vec::new();
+    let (mut no_problem_words, mut resolved_after) = (0u32, 0u32);
     let summary = {
         let f = &g.f;
         let ws = add_sheet(&mut wb, g.constant_memory, lay.sheet)?;
@@ -477,6 +478,10 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
         for j in 0..vm.cum[lay.n as usize] {
             let v = vm.visit(j)?;
             let vmonth = v.date.month();
+            // In the as-of-June ledger, two-problem visits are written once
+            // over merged rows (only when the sheet is held in memory: a
+            // constant-memory sheet cannot go back to a row it left).
+            let merged = lay.n == 6 && v.rows() == 2 && !g.constant_memory;
             for pi in 0..v.rows() {
                 let prob = v.problems.get(pi);
                 seq += 1;
@@ -511,7 +516,13 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
                             Cell::text(code)
                         }
                         VF::Region => Cell::text(TOWNS[(v.ent % 12) as usize]),
+                        VF::Problem if prob.is_none() && lay.n == 6 && j % 4 == 1 => {
+                            // SPEC §1.4: 暂无 says the visit raised no problem.
+                            no_problem_words += 1;
+                            Cell::text("暂无")
+                        }
                         VF::Problem => prob.map_or(Cell::Empty, |p| Cell::text(&p.text)),
+                        _ if pi == 1 && merged && visit_level(*vf) => Cell::Empty,
                         VF::Category => match prob {
                             Some(p) => {
                                 if p.category == UNKNOWN_CATEGORY {
@@ -522,17 +533,29 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
                             None => Cell::Empty,
                         },
                         VF::Tier => prob.map_or(Cell::Empty, |p| Cell::text(p.tier)),
+                        VF::Status if prob.is_some_and(|p| resolved_after_m(p, end, lay.n)) => {
+                            resolved_after += 1;
+                            Cell::text("已解决")
+                        }
                         VF::Status => prob.map_or(Cell::Empty, |p| Cell::text(p.status_text(end, lay.n))),
-                        VF::Deadline => match prob.and_then(|p| p.deadline) {
-                            Some(d) => date_cell(d, form)?,
-                            None => Cell::Empty,
+                        VF::Deadline => match (prob, prob.and_then(|p| p.deadline)) {
+                            (Some(p), Some(d)) if lay.n == 6 && p.salt % 5 == 0 => {
+                                // A deadline typed as days after the visit (SPEC §1.3).
+                                let days = (d - v.date).num_days();
+                                issues.push(("deadline_days", row, c, "deadline", days.to_string()));
+                                Cell::Num(days as f64)
+                            }
+                            (_, Some(d)) => date_cell(d, form)?,
+                            _ => Cell::Empty,
                         },
-                        VF::Resolved => match prob.and_then(|p| p.resolved).filter(|d| *d <= end) {
-                            Some(d) => date_cell(d, form)?,
-                            None => Cell::Empty,
+                        VF::Resolved => match prob.and_then(|p| p.resolved) {
+                            Some(d) if d <= end => date_cell(d, form)?,
+                            Some(d) if prob.is_some_and(|p| resolved_after_m(p, end, lay.n)) => date_cell(d, form)?,
+                            _ => Cell::Empty,
                         },
                         VF::Satisf => match prob {
                             Some(p) if p.status_at(end) == VStatus::Resolved => Cell::text(p.satisfaction),
+                            Some(p) if resolved_after_m(p, end, lay.n) => Cell::text(p.satisfaction),
                             _ => Cell::Empty,
                         },
                         VF::Note => Cell::text(if prob.is_none() { "未反映问题" } else { "" }),
@@ -540,6 +563,17 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
                     cells.push(cell);
                 }
                 put_row(ws, f, row, &cells)?;
+                if pi == 0 && merged {
+                    // The visit written once over its problem rows (SPEC §1.2
+                    // fill-down): each visit column merged down, its value in
+                    // the first cell, typed as it was.
+                    for (c, (_, vf)) in lay.cols.iter().enumerate() {
+                        if visit_level(*vf) {
+                            ws.merge_range(row, c as u16, row + 1, c as u16, "", &f.text)?;
+                            put(ws, f, row, c as u16, &cells[c])?;
+                        }
+                    }
+                }
                 summary.count(class);
                 row += 1;
             }
@@ -569,15 +603,38 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
         g.reject(&rel, lay.sheet, r, c, column, value);
     }
     for (kind, r, c, column, value) in issues {
-        let note = if kind == "uscc_check" {
-            "统一社会信用代码 with a wrong GB 32100 check character: a warning, row accepted"
-        } else {
-            "category not in the SPEC list: folded to 其他 with a warning"
+        let note = match kind {
+            "uscc_check" => "统一社会信用代码 with a wrong GB 32100 check character: a warning, row accepted",
+            "deadline_days" => "办结时限 typed as days after the visit: the visit date plus that many days, with a warning",
+            _ => "category not in the SPEC list: folded to 其他 with a warning",
         };
         g.issue(kind, &rel, lay.sheet, Some(a1(r, c)), Some(column), Some(value), note);
     }
+    if no_problem_words > 0 {
+        let note = format!("{no_problem_words} visits without a problem read 暂无 in 困难问题: no problem, not a problem");
+        g.issue("no_problem_words", &rel, lay.sheet, None, Some("problem"), Some("暂无".into()), &note);
+    }
+    if resolved_after > 0 {
+        let note = format!(
+            "{resolved_after} problems read 已解决 with a 办结日期 in early July: unresolved (in progress) as of June"
+        );
+        g.issue("resolved_after_period", &rel, lay.sheet, None, Some("resolved_date"), None, &note);
+    }
     g.files.push(FileSummary { path: rel, sheets: vec![summary] });
     Ok(())
+}
+
+/// The columns that describe the visit rather than one of its problems:
+/// written once over a visit's merged rows.
+fn visit_level(vf: VF) -> bool {
+    matches!(vf, VF::Id | VF::Date | VF::Cadre | VF::CadreUnit | VF::Ent | VF::Uscc | VF::Region)
+}
+
+/// In the as-of-June ledger, compiled in early July, a problem resolved in
+/// the first ten days of July already reads 已解决 with its July date; as of
+/// June it is still in progress (SPEC §2.3), which the truth counts.
+fn resolved_after_m(p: &Problem, end: NaiveDate, n: u32) -> bool {
+    n == 6 && p.status_at(end) == VStatus::InProgress && p.resolved.is_some_and(|d| d > end && (d - end).num_days() <= 10)
 }
 
 pub(super) fn visit_truth(vm: &VisitModel) -> Result<VisitTruth> {

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::ingest::Ingested;
 pub use crate::model::UNLABELLED;
-use crate::model::{Column, Report};
+use crate::model::{Column, Kind, Report};
 use crate::quality::{DataQuality, Issue, Severity};
 use polars::prelude::*;
 
@@ -107,7 +107,8 @@ pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Repo
     let (projects, mut issues) = projects::compute(&ingested.ledgers.projects, &targets, as_of, config)?;
     let (indicators, more) = indicators::compute(&ingested.ledgers.indicators, &targets, as_of, config)?;
     issues.extend(more);
-    let visits = visits::compute(&ingested.ledgers.visits, &targets, as_of, config)?;
+    let mut visits = visits::compute(&ingested.ledgers.visits, &targets, as_of, config)?;
+    visits.source_period = latest_sheet_month(&quality, Kind::Visits, as_of);
     quality.issues.extend(locate(issues, &quality));
     Ok(Report {
         as_of: as_of.label(),
@@ -121,6 +122,26 @@ pub fn compute(ingested: &Ingested, as_of: AsOf, config: &Config) -> Result<Repo
         visits,
         data_quality: quality,
     })
+}
+
+/// The latest month of this year up to `as_of` that has a read sheet of
+/// `kind`, from the sheet reports: a header-only sheet is a ledger that
+/// reports zero, while no sheet at all leaves the counts unknown.
+fn latest_sheet_month(quality: &DataQuality, kind: Kind, as_of: AsOf) -> Option<String> {
+    let this_year = |p: &&String| {
+        let (y, m) = p.split_once('-')?;
+        let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+        (y == as_of.year && m <= as_of.month).then_some(())
+    };
+    quality
+        .files
+        .iter()
+        .flat_map(|f| &f.sheets)
+        .filter(|s| s.kind == Some(kind) && s.skipped_reason.is_none())
+        .filter_map(|s| s.period.as_ref())
+        .filter(|p| this_year(p).is_some())
+        .max()
+        .cloned()
 }
 
 /// A statistics warning about a ledger row: its row is known, its cell is

@@ -250,3 +250,39 @@ fn a_period_no_ledger_has_is_refused_with_the_periods_found() {
     assert!(err.contains("2024年1—3月没有任何台账数据") && err.contains("2023-03"), "{err}");
     assert!(!dir.path().join("out").exists(), "no output on a fatal input error");
 }
+
+#[test]
+fn a_ledger_with_no_sheet_for_the_period_gives_null_counts_not_zero() {
+    let dir = tmp();
+    // Projects for 2023-03; the only visits sheet is April's, after the
+    // period: as of March no visits ledger exists, so its counts are unknown
+    // (null), while the projects' are known (1 project, 0 new starts).
+    csv_utf8(dir.path(), "项目2023-03.csv", "项目名称,所属地区,年度计划投资,本年累计完成投资\n甲,白水镇,100,10\n");
+    csv_utf8(dir.path(), "走访2023-04.csv", "走访日期,走访干部,企业名称,问题描述\n2023-04-03,张三,甲公司,用地难\n");
+    let (_, r) = report_of(dir.path(), "2023Q1");
+    let json: serde_json::Value = serde_json::from_str(&statbrief::report::json::to_json(&r).unwrap()).unwrap();
+    for key in ["visits", "enterprises", "cadres", "problems", "resolved", "in_progress", "unresolvable", "overdue_count"] {
+        assert!(json["visits"][key].is_null(), "visits.{key} = {}", json["visits"][key]);
+    }
+    assert!(json["visits"]["source_period"].is_null());
+    assert_eq!(json["projects"]["total"]["count"], 1);
+    assert_eq!(json["projects"]["total"]["new_starts"], 0);
+
+    // As of April the visits sheet covers the period: 1 visit, 1 problem,
+    // 0 resolved — zeros that are facts, not unknowns. The projects sheet of
+    // March still serves April (its month is source_period).
+    let (_, r) = report_of(dir.path(), "2023-04");
+    let json: serde_json::Value = serde_json::from_str(&statbrief::report::json::to_json(&r).unwrap()).unwrap();
+    assert_eq!(json["visits"]["visits"], 1);
+    assert_eq!(json["visits"]["resolved"], 0);
+    assert_eq!(json["visits"]["source_period"], "2023-04");
+
+    // No projects ledger at all: the projects' counts are null.
+    let only_visits = tmp();
+    csv_utf8(only_visits.path(), "走访2023-04.csv", "走访日期,走访干部,企业名称,问题描述\n2023-04-03,张三,甲公司,用地难\n");
+    let (_, r) = report_of(only_visits.path(), "2023-04");
+    let json: serde_json::Value = serde_json::from_str(&statbrief::report::json::to_json(&r).unwrap()).unwrap();
+    for key in ["count", "new_starts", "started"] {
+        assert!(json["projects"]["total"][key].is_null(), "projects.total.{key}");
+    }
+}

@@ -100,6 +100,35 @@ fn the_only_rejections_are_the_planted_cells() {
 }
 
 #[test]
+fn every_planted_warning_names_its_cell_and_the_re_sent_file_names_both() {
+    // The statistics add their own warnings (合计与分项之和不符 is found
+    // when May is computed), so the issues are those of a May report.
+    let ingested = ingest::ingest(sample_dir()).unwrap();
+    let report = stats::compute(&ingested, AsOf::parse("2025-05").unwrap(), &Config::default()).unwrap();
+    let issues = &report.data_quality.issues;
+    let want = expected();
+    let planted = want["planted_issues"].as_array().unwrap();
+    for p in planted.iter().filter(|p| p["cell"].is_string()) {
+        let (file, sheet, cell) = (p["file"].as_str(), p["sheet"].as_str(), p["cell"].as_str());
+        assert!(
+            issues.iter().any(|i| Some(i.file.as_str()) == file && i.sheet.as_deref() == sheet && i.cell.as_deref() == cell),
+            "no issue at the planted {p}"
+        );
+    }
+    // Planted classes of issue 8 that the sample must carry.
+    for kind in ["deadline_days", "no_problem_words", "resolved_after_period", "resent_ledger"] {
+        assert!(planted.iter().any(|p| p["kind"] == kind), "{kind} not planted");
+    }
+    let resent = "重点项目/2025年6月重点项目台账（修订）.xlsx";
+    assert!(
+        issues.iter().any(|i| (i.file == resent || i.message.contains("（修订）"))
+            && i.message.contains("2025年6月重点项目台账.xlsx")
+            && i.severity == Severity::Warning),
+        "the re-sent ledger's warning must name both files"
+    );
+}
+
+#[test]
 fn first_half_figures_match_the_generators_truth() {
     let ingested = ingest::ingest(sample_dir()).unwrap();
     let report = stats::compute(&ingested, AsOf::parse("2025H1").unwrap(), &Config::default()).unwrap();

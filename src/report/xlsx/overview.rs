@@ -70,7 +70,7 @@ pub(super) fn overview(r: &Report, f: &Formats, period: &str, number: &mut u32) 
     kpi(
         "新开工项目".into(),
         "个",
-        Some(t.new_starts as f64),
+        r.projects.has_ledger().then_some(t.new_starts as f64),
         t.new_start_target,
         "个",
         t.new_start_target_rate,
@@ -181,27 +181,30 @@ pub(super) fn overview(r: &Report, f: &Formats, period: &str, number: &mut u32) 
         let below = s.chart(placed.next, 3, &mut chart, width, 300)?;
         next = next.max(below + 1);
     }
+    // A count of a ledger kind with no sheet for the period is unknown, not 0.
+    let pc = |n: i64| r.projects.has_ledger().then_some(n as f64);
+    let vc = |n: i64| r.visits.has_ledger().then_some(n as f64);
     let figures: Vec<(&str, &str, Option<f64>, Fmt)> = vec![
-        ("重点项目个数", "个", Some(t.count as f64), Fmt::Count),
+        ("重点项目个数", "个", pc(t.count), Fmt::Count),
         ("年度计划投资", "万元", t.plan, Fmt::Money),
         ("本年累计完成投资", "万元", t.done, Fmt::Money),
         ("完成率", "%", t.completion_rate, Fmt::Pct),
         ("时序进度", "%", Some(t.time_progress), Fmt::Pct),
-        ("新开工项目", "个", Some(t.new_starts as f64), Fmt::Count),
-        ("已开工项目", "个", Some(t.started as f64), Fmt::Count),
+        ("新开工项目", "个", pc(t.new_starts), Fmt::Count),
+        ("已开工项目", "个", pc(t.started), Fmt::Count),
         ("开工率", "%", t.started_rate, Fmt::Pct),
-        ("走访次数", "次", Some(v.visits as f64), Fmt::Count),
-        ("走访企业", "家", Some(v.enterprises as f64), Fmt::Count),
-        ("走访干部", "人", Some(v.cadres as f64), Fmt::Count),
-        ("发现问题", "个", Some(v.problems as f64), Fmt::Count),
-        ("已解决", "个", Some(v.resolved as f64), Fmt::Count),
-        ("办理中", "个", Some(v.in_progress as f64), Fmt::Count),
-        ("无法解决", "个", Some(v.unresolvable as f64), Fmt::Count),
+        ("走访次数", "次", vc(v.visits), Fmt::Count),
+        ("走访企业", "家", vc(v.enterprises), Fmt::Count),
+        ("走访干部", "人", vc(v.cadres), Fmt::Count),
+        ("发现问题", "个", vc(v.problems), Fmt::Count),
+        ("已解决", "个", vc(v.resolved), Fmt::Count),
+        ("办理中", "个", vc(v.in_progress), Fmt::Count),
+        ("无法解决", "个", vc(v.unresolvable), Fmt::Count),
         ("问题解决率", "%", v.resolution_rate, Fmt::Pct),
         ("按期办结率", "%", v.on_time_rate, Fmt::Pct),
         ("办结天数中位数", "天", v.median_days, Fmt::Pct),
         ("企业满意率", "%", v.satisfaction_rate, Fmt::Pct),
-        ("逾期问题", "个", Some(v.overdue_count as f64), Fmt::Count),
+        ("逾期问题", "个", vc(v.overdue_count), Fmt::Count),
     ];
     let spec2 = TableSpec {
         name: "tbl_main",
