@@ -90,6 +90,13 @@ pub struct SheetReport {
     /// the same period (a re-sent ledger): counted once, in the later sheet.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub superseded: u64,
+    /// An indicator table's layout (long, whole-area or wide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<crate::model::IndicatorLayout>,
+    /// A wide table's accepted rows unpivoted: the long rows (one indicator
+    /// of one region) they gave; 0 for every other layout.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unpivoted: u64,
 }
 
 impl SheetReport {

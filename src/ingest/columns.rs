@@ -253,6 +253,11 @@ pub fn columns(kind: Kind) -> &'static [ColDef] {
     }
 }
 
+/// The Chinese label of a canonical column of a kind (`地区`).
+pub fn label_of(kind: Kind, column: Column) -> &'static str {
+    columns(kind).iter().find(|c| c.col == column).map_or("", |c| c.label)
+}
+
 /// Position of a canonical column in its kind's table.
 pub fn index_of(kind: Kind, column: Column) -> Option<usize> {
     columns(kind).iter().position(|c| c.col == column)

@@ -60,7 +60,10 @@ pub fn schema(kind: Kind) -> Vec<(Column, OutType)> {
         out.push((def.col, ty));
     }
     match kind {
-        Kind::Indicators => out.push((Column::IsTotal, OutType::Bool)),
+        Kind::Indicators => {
+            out.push((Column::IsTotal, OutType::Bool));
+            out.push((Column::SourceCells, OutType::Str));
+        }
         Kind::Targets => out.push((Column::TargetType, OutType::Str)),
         _ => {}
     }

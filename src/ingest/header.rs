@@ -67,6 +67,9 @@ pub struct MappedColumn {
     pub unit: Option<String>,
     /// The header as written, for messages.
     pub header: String,
+    /// The merged group cell above a sub-header, normalised: in a wide
+    /// indicator table it names the indicator (`固定资产投资（亿元）`).
+    pub group: Option<Header>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +95,12 @@ impl Detection {
 
     pub fn has(&self, column: Column) -> bool {
         self.columns.iter().any(|c| self.defs()[c.canon].col == column)
+    }
+
+    /// True when a canonical column is taken more than once: the groups of
+    /// a wide indicator table.
+    pub fn has_repeats(&self) -> bool {
+        self.columns.iter().enumerate().any(|(i, c)| self.columns[..i].iter().any(|o| o.canon == c.canon))
     }
 
     /// The mapped column of a canonical column, if the sheet has it.
@@ -169,6 +178,11 @@ impl Candidate {
         if self.kind == Kind::Indicators && !has(Column::ValueYtd) && !has(Column::GrowthReported) {
             missing.push("本年累计或增速");
         }
+        // SPEC §1.4 whole-area layout: an indicator column with values and
+        // no region column is the whole area's own table.
+        if self.kind == Kind::Indicators && has(Column::Indicator) {
+            missing.retain(|m| *m != columns::label_of(Kind::Indicators, Column::Region));
+        }
         missing
     }
 }
@@ -213,8 +227,10 @@ fn map_row(kind: Kind, area: &HeaderArea, norm: &NormalizedArea, row: usize, gro
             !group.is_some_and(|g| columns::qualified_elsewhere(columns::columns(kind)[*i].col, &g.text))
         });
         match matched {
-            Some((i, strength, unit)) => matches
-                .push((MappedColumn { sheet_col: c as u32, canon: i, unit, header: raw.trim().to_string() }, strength)),
+            Some((i, strength, unit)) => matches.push((
+                MappedColumn { sheet_col: c as u32, canon: i, unit, header: raw.trim().to_string(), group: group.cloned() },
+                strength,
+            )),
             None if columns::is_period_header(&sub.text) && period_col.is_none() => period_col = Some(c as u32),
             None => ignored.push(raw.split_whitespace().collect::<String>()),
         }

@@ -42,6 +42,9 @@ pub enum Column {
     GrowthReported,
     /// Indicators only: the row is a reported total (合计/全县), kept for the cross-check.
     IsTotal,
+    /// Indicators only: the cells the row's values were read from when they
+    /// are not the whole row (`D5:E5`, one indicator group of a wide table).
+    SourceCells,
     // Visits.
     VisitId,
     VisitDate,
@@ -92,6 +95,7 @@ impl Column {
             Column::ValueYtdLy => "value_ytd_ly",
             Column::GrowthReported => "growth_reported",
             Column::IsTotal => "is_total",
+            Column::SourceCells => "source_cells",
             Column::VisitId => "visit_id",
             Column::VisitDate => "visit_date",
             Column::Cadre => "cadre",

@@ -176,6 +176,32 @@ impl ProblemStatus {
     }
 }
 
+/// How an indicator table is laid out (SPEC §1.4, "Layouts"); all three
+/// are read into the same long rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IndicatorLayout {
+    /// A row per indicator and region.
+    #[serde(rename = "long")]
+    Long,
+    /// The whole area's own table: an indicator column, no region column.
+    #[serde(rename = "whole_area")]
+    WholeArea,
+    /// A row per region, a merged group of value columns per indicator.
+    #[serde(rename = "wide")]
+    Wide,
+}
+
+impl IndicatorLayout {
+    /// How `check` names the layout.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            IndicatorLayout::Long => "长表（每行一个地区的一个指标）",
+            IndicatorLayout::WholeArea => "全域表（无地区列，各行为全县数）",
+            IndicatorLayout::Wide => "宽表（每行一个地区，每个指标一组列）",
+        }
+    }
+}
+
 /// Who handles a problem, which sets its default deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Tier {

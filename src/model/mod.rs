@@ -9,7 +9,7 @@ mod column;
 mod domain;
 
 pub use column::Column;
-pub use domain::{Colour, Flag, Kind, ProblemStatus, ProjectStatus, Satisfaction, Tier, UNLABELLED, WHOLE};
+pub use domain::{Colour, Flag, IndicatorLayout, Kind, ProblemStatus, ProjectStatus, Satisfaction, Tier, UNLABELLED, WHOLE};
 
 use crate::quality::DataQuality;
 use serde::{Serialize, Serializer};

@@ -3,6 +3,7 @@
 //! ledgers. Chinese text is two columns wide in a terminal, so padding is
 //! measured with `unicode-width`, not character counts.
 
+use crate::model::IndicatorLayout;
 use crate::quality::{DataQuality, Severity};
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
@@ -81,6 +82,15 @@ pub fn render_check(q: &DataQuality) -> String {
             );
             if let (Some(kind), false) = (s.kind, s.columns.is_empty()) {
                 let _ = writeln!(out, "      采用的列：{}", taken_columns(kind, &s.columns));
+            }
+            match s.layout {
+                Some(l @ IndicatorLayout::Wide) => {
+                    let _ = writeln!(out, "      版式：{}，展开为 {} 条指标数据", l.chinese(), s.unpivoted);
+                }
+                Some(l @ IndicatorLayout::WholeArea) => {
+                    let _ = writeln!(out, "      版式：{}", l.chinese());
+                }
+                _ => {}
             }
             if s.superseded > 0 {
                 let _ = writeln!(out, "      其中 {} 行被后报送的同期台账取代（见警告）", s.superseded);

@@ -52,12 +52,25 @@ fn whole_growth(items: &[IndicatorFigures], reported: Option<f64>) -> (Option<f6
     (ratio(&both), Some(missing))
 }
 
-/// A reported total row: (ytd, growth, file, sheet, row).
-type Reported = (Option<f64>, Option<f64>, String, String, i64);
+/// A reported total row of the whole (合计, 全县, or a whole-area table's row).
+#[derive(Debug, Clone, Default)]
+struct Reported {
+    ytd: Option<f64>,
+    ytd_ly: Option<f64>,
+    month: Option<f64>,
+    growth: Option<f64>,
+    unit: Option<String>,
+    file: String,
+    sheet: String,
+    row: i64,
+}
 
-// Long on purpose for now: one pass builds the region items, the wholes and
-// the cross-check from the same joined frame; splitting it is planned with
-// the indicator layouts of issue 15, which change how rows arrive.
+/// Reported growth and growth from the sums may differ by rounding; more
+/// than this, in percentage points, is a warning (two shapes disagree).
+const GROWTH_TOLERANCE_PP: f64 = 0.1;
+
+/// Economic indicators as of the latest month up to `as_of` that has a 月报:
+/// for each indicator in the ledgers' order, its whole, then its regions.
 pub fn compute(
     df: &DataFrame,
     targets: &Targets,
@@ -65,13 +78,7 @@ pub fn compute(
     config: &Config,
 ) -> Result<(Vec<IndicatorFigures>, Vec<StatIssue>), Error> {
     let mut issues = Vec::new();
-    let months = df
-        .clone()
-        .lazy()
-        .filter(col("year").eq(lit(as_of.year)).and(col("month").lt_eq(lit(as_of.month as i32))))
-        .select([col("month").max()])
-        .collect()?;
-    let Some(month) = col_i64(&months, "month")?.into_iter().flatten().next() else {
+    let Some(month) = latest_month(df, as_of)? else {
         return Ok((Vec::new(), issues));
     };
     if month != as_of.month as i64 {
@@ -83,36 +90,7 @@ pub fn compute(
             format!("{}年{}月没有经济指标月报，指标数据使用{}年{}月的月报", as_of.year, as_of.month, as_of.year, month),
         ));
     }
-    let keys = [col("indicator"), col("region")];
-    // Last year's year-to-date value of the same month, where the sheet has no 去年同期.
-    let last_year = rows_of(df, as_of.year - 1, month, false)
-        .group_by(keys.clone())
-        .agg([col("value_ytd").first().alias("ly_from_file")]);
-    // January's previous month is December of last year's sheets (SPEC §2.2).
-    let (prev_year, prev_month) = if month == 1 { (as_of.year - 1, 12) } else { (as_of.year, month - 1) };
-    let previous = rows_of(df, prev_year, prev_month, false)
-        .group_by(keys.clone())
-        .agg([col("value_month").first().alias("month_prev")]);
-    let regions = rows_of(df, as_of.year, month, false)
-        .join(last_year, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
-        .join(previous, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
-        .with_columns([
-            col("value_ytd").alias("ytd"),
-            when(col("value_ytd_ly").is_not_null())
-                .then(col("value_ytd_ly"))
-                .otherwise(col("ly_from_file"))
-                .alias("ytd_ly"),
-            col("value_month").alias("month_value"),
-        ])
-        .with_columns([
-            when(growth(col("ytd"), col("ytd_ly")).is_not_null())
-                .then(growth(col("ytd"), col("ytd_ly")))
-                .otherwise(col("growth_reported"))
-                .alias("growth"),
-            growth(col("month_value"), col("month_prev")).alias("mom"),
-        ])
-        .collect()?;
-    // The whole of each indicator, from sums over the regions where values exist.
+    let regions = region_frame(df, as_of.year, month)?;
     let wholes = regions
         .clone()
         .lazy()
@@ -134,61 +112,113 @@ pub fn compute(
             competition_rank(col("growth")).over([col("indicator")])?.alias("rank"),
         ])
         .collect()?;
-    // The whole's own total row (合计, 全县 …), never a 其中 row: a part of
-    // the whole is no cross-check for it. The first such row of each
-    // indicator counts, in the ledgers' order.
-    let reported = rows_of(df, as_of.year, month, true).collect()?;
-    let mut reported_by: HashMap<String, Reported> = HashMap::new();
-    {
-        let names = col_str(&reported, "indicator")?;
-        let labels = col_str(&reported, "region")?;
-        let ytd = col_f64(&reported, "value_ytd")?;
-        let gr = col_f64(&reported, "growth_reported")?;
-        let files = col_str(&reported, "source_file")?;
-        let sheets = col_str(&reported, "sheet")?;
-        let rows = col_i64(&reported, "row")?;
-        for i in 0..reported.height() {
-            let part_of = |t: &Option<String>| t.as_deref().is_some_and(|t| t.starts_with("其中"));
-            if part_of(&labels[i]) || part_of(&names[i]) {
-                continue;
-            }
-            if let Some(n) = &names[i] {
-                reported_by.entry(n.clone()).or_insert_with(|| {
-                    (
-                        ytd[i],
-                        gr[i],
-                        files[i].clone().unwrap_or_default(),
-                        sheets[i].clone().unwrap_or_default(),
-                        rows[i].unwrap_or(0),
-                    )
-                });
-            }
-        }
+    let mut by_indicator = region_items(&regions, targets)?;
+    let sums = whole_sums(&wholes)?;
+    let reported = reported_totals(df, as_of.year, month)?;
+    let (prev_year, prev_month) = if month == 1 { (as_of.year - 1, 12) } else { (as_of.year, month - 1) };
+    let context = ReportedContext {
+        previous: reported_totals(df, prev_year, prev_month)?,
+        last_year: reported_totals(df, as_of.year - 1, month)?,
+    };
+    let order = label_order(config, "region");
+    let mut out = Vec::new();
+    for indicator in listed_order(df, as_of.year, month)? {
+        let reported_row = reported.get(&indicator);
+        let items = by_indicator.remove(&indicator).unwrap_or_default();
+        let mut whole = match (sums.get(&indicator), reported_row) {
+            (Some(sum), _) if !items.is_empty() => whole_from_sums(&indicator, sum, &items, reported_row, &mut issues),
+            (_, Some(r)) => whole_from_reported(&indicator, r, &context),
+            _ => continue,
+        };
+        apply_targets(&mut whole, targets, None);
+        out.push(whole);
+        let mut items = items;
+        items.sort_by(|a, b| order(&a.region, &b.region));
+        out.extend(items);
     }
+    Ok((out, issues))
+}
 
-    // Region items.
-    let names = col_str(&regions, "indicator")?;
-    let region_labels = col_str(&regions, "region")?;
-    let units = col_str(&regions, "indicator_unit")?;
-    let ytd = col_f64(&regions, "ytd")?;
-    let ytd_ly = col_f64(&regions, "ytd_ly")?;
-    let gr = col_f64(&regions, "growth")?;
-    let month_v = col_f64(&regions, "month_value")?;
-    let month_prev = col_f64(&regions, "month_prev")?;
-    let mom = col_f64(&regions, "mom")?;
-    let rank = col_i64(&regions, "rank")?;
-    let cpp = col_f64(&regions, "contribution_pp")?;
-    let cshare = col_f64(&regions, "contribution_share")?;
-    let mut order_of_first: Vec<String> = Vec::new();
-    let mut by_indicator: HashMap<String, Vec<IndicatorFigures>> = HashMap::new();
-    // Indicators in the order the ledgers list them: frame order is file
-    // path, then sheet, then row — as the office arranged its report.
-    let listed = rows_of(df, as_of.year, month, false).select([col("indicator")]).collect()?;
+/// The latest month of `as_of`'s year, up to it, that has indicator rows.
+fn latest_month(df: &DataFrame, as_of: AsOf) -> Result<Option<i64>, Error> {
+    let months = df
+        .clone()
+        .lazy()
+        .filter(col("year").eq(lit(as_of.year)).and(col("month").lt_eq(lit(as_of.month as i32))))
+        .select([col("month").max()])
+        .collect()?;
+    Ok(col_i64(&months, "month")?.into_iter().flatten().next())
+}
+
+/// The region rows of the month with last year's value (from the row's
+/// 去年同期, else last year's sheet), the previous month's value, growth
+/// and month on month.
+fn region_frame(df: &DataFrame, year: i32, month: i64) -> Result<DataFrame, Error> {
+    let keys = [col("indicator"), col("region")];
+    // Last year's year-to-date value of the same month, where the sheet has no 去年同期.
+    let last_year = rows_of(df, year - 1, month, false)
+        .group_by(keys.clone())
+        .agg([col("value_ytd").first().alias("ly_from_file")]);
+    // January's previous month is December of last year's sheets (SPEC §2.2).
+    let (prev_year, prev_month) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+    let previous = rows_of(df, prev_year, prev_month, false)
+        .group_by(keys.clone())
+        .agg([col("value_month").first().alias("month_prev")]);
+    Ok(rows_of(df, year, month, false)
+        .join(last_year, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
+        .join(previous, keys.clone(), keys.clone(), JoinArgs::new(JoinType::Left))
+        .with_columns([
+            col("value_ytd").alias("ytd"),
+            when(col("value_ytd_ly").is_not_null())
+                .then(col("value_ytd_ly"))
+                .otherwise(col("ly_from_file"))
+                .alias("ytd_ly"),
+            col("value_month").alias("month_value"),
+        ])
+        .with_columns([
+            when(growth(col("ytd"), col("ytd_ly")).is_not_null())
+                .then(growth(col("ytd"), col("ytd_ly")))
+                .otherwise(col("growth_reported"))
+                .alias("growth"),
+            growth(col("month_value"), col("month_prev")).alias("mom"),
+        ])
+        .collect()?)
+}
+
+/// Indicators in the order the ledgers list them, totals included (a
+/// whole-area table's indicators lead the article): frame order is file
+/// path, then sheet, then row — as the office arranged its report.
+fn listed_order(df: &DataFrame, year: i32, month: i64) -> Result<Vec<String>, Error> {
+    let listed = df
+        .clone()
+        .lazy()
+        .filter(col("year").eq(lit(year)).and(col("month").eq(lit(month as i32))))
+        .select([col("indicator")])
+        .collect()?;
+    let mut order: Vec<String> = Vec::new();
     for name in col_str(&listed, "indicator")?.into_iter().flatten() {
-        if !order_of_first.contains(&name) {
-            order_of_first.push(name);
+        if !order.contains(&name) {
+            order.push(name);
         }
     }
+    Ok(order)
+}
+
+/// The region items of each indicator, with their targets.
+fn region_items(regions: &DataFrame, targets: &Targets) -> Result<HashMap<String, Vec<IndicatorFigures>>, Error> {
+    let names = col_str(regions, "indicator")?;
+    let region_labels = col_str(regions, "region")?;
+    let units = col_str(regions, "indicator_unit")?;
+    let ytd = col_f64(regions, "ytd")?;
+    let ytd_ly = col_f64(regions, "ytd_ly")?;
+    let gr = col_f64(regions, "growth")?;
+    let month_v = col_f64(regions, "month_value")?;
+    let month_prev = col_f64(regions, "month_prev")?;
+    let mom = col_f64(regions, "mom")?;
+    let rank = col_i64(regions, "rank")?;
+    let cpp = col_f64(regions, "contribution_pp")?;
+    let cshare = col_f64(regions, "contribution_share")?;
+    let mut by_indicator: HashMap<String, Vec<IndicatorFigures>> = HashMap::new();
     for i in 0..regions.height() {
         let (Some(indicator), Some(region)) = (&names[i], &region_labels[i]) else { continue };
         let mut f = IndicatorFigures {
@@ -209,63 +239,161 @@ pub fn compute(
         apply_targets(&mut f, targets, Some(region));
         by_indicator.entry(indicator.clone()).or_default().push(f);
     }
+    Ok(by_indicator)
+}
 
-    // Wholes.
-    let w_names = col_str(&wholes, "indicator")?;
-    let w_ytd = col_f64(&wholes, "sum_ytd")?;
-    let w_ly = col_f64(&wholes, "sum_ly")?;
-    let w_month = col_f64(&wholes, "sum_month")?;
-    let w_prev = col_f64(&wholes, "sum_month_prev")?;
-    let w_unit = col_str(&wholes, "indicator_unit")?;
-    let mut out = Vec::new();
-    for indicator in &order_of_first {
-        let Some(i) = w_names.iter().position(|n| n.as_deref() == Some(indicator.as_str())) else { continue };
-        let reported_row = reported_by.get(indicator);
-        let items = by_indicator.get(indicator).map(Vec::as_slice).unwrap_or_default();
-        let (growth, note) = whole_growth(items, reported_row.and_then(|r| r.1));
-        if let Some(missing) = note {
-            let msg = format!(
-                "「{indicator}」{}增速按同口径计算：{}没有去年同期数，不计入增速",
-                WHOLE_WORD,
-                missing.join("、")
-            );
-            issues.push(stat_issue("", None, None, Some(Column::ValueYtdLy), msg));
+/// The sums over the regions of one indicator.
+struct Sums {
+    ytd: Option<f64>,
+    ytd_ly: Option<f64>,
+    month: Option<f64>,
+    month_prev: Option<f64>,
+    unit: Option<String>,
+}
+
+fn whole_sums(wholes: &DataFrame) -> Result<HashMap<String, Sums>, Error> {
+    let names = col_str(wholes, "indicator")?;
+    let ytd = col_f64(wholes, "sum_ytd")?;
+    let ly = col_f64(wholes, "sum_ly")?;
+    let month = col_f64(wholes, "sum_month")?;
+    let prev = col_f64(wholes, "sum_month_prev")?;
+    let unit = col_str(wholes, "indicator_unit")?;
+    Ok((0..wholes.height())
+        .filter_map(|i| {
+            let sums =
+                Sums { ytd: ytd[i], ytd_ly: ly[i], month: month[i], month_prev: prev[i], unit: unit[i].clone() };
+            names[i].clone().map(|n| (n, sums))
+        })
+        .collect())
+}
+
+/// The whole's own total rows (合计, 全县, a whole-area table), never a
+/// 其中 row: a part of the whole is no cross-check for it. The first such
+/// row of each indicator counts, in the ledgers' order.
+fn reported_totals(df: &DataFrame, year: i32, month: i64) -> Result<HashMap<String, Reported>, Error> {
+    let reported = rows_of(df, year, month, true).collect()?;
+    let names = col_str(&reported, "indicator")?;
+    let labels = col_str(&reported, "region")?;
+    let ytd = col_f64(&reported, "value_ytd")?;
+    let ytd_ly = col_f64(&reported, "value_ytd_ly")?;
+    let month_v = col_f64(&reported, "value_month")?;
+    let gr = col_f64(&reported, "growth_reported")?;
+    let units = col_str(&reported, "unit")?;
+    let files = col_str(&reported, "source_file")?;
+    let sheets = col_str(&reported, "sheet")?;
+    let rows = col_i64(&reported, "row")?;
+    let mut by: HashMap<String, Reported> = HashMap::new();
+    for i in 0..reported.height() {
+        let part_of = |t: &Option<String>| t.as_deref().is_some_and(|t| t.starts_with("其中"));
+        if part_of(&labels[i]) || part_of(&names[i]) {
+            continue;
         }
-        let mom = match (w_month[i], w_prev[i]) {
-            (Some(a), Some(b)) if b != 0.0 => Some((a / b - 1.0) * 100.0),
-            _ => None,
-        };
-        let mut whole = IndicatorFigures {
-            indicator: indicator.clone(),
-            region: WHOLE.to_string(),
-            unit: w_unit[i].clone(),
-            ytd: w_ytd[i],
-            ytd_ly: w_ly[i],
-            growth,
-            month: w_month[i],
-            month_prev: w_prev[i],
-            mom,
-            ..Default::default()
-        };
-        apply_targets(&mut whole, targets, None);
-        if let (Some((Some(rep), _, file, sheet, row)), Some(sum)) = (reported_row, w_ytd[i]) {
-            if sum != 0.0 && ((rep - sum) / sum).abs() > TOTAL_TOLERANCE {
-                issues.push(stat_issue(
-                    file,
-                    Some(sheet),
-                    Some(*row as i32),
-                    Some(Column::ValueYtd),
-                    format!("合计与分项之和不符：「{indicator}」合计行本年累计为{rep}，各地区之和为{sum}"),
-                ));
-            }
-        }
-        out.push(whole);
-        let mut items = by_indicator.remove(indicator).unwrap_or_default();
-        let order = label_order(config, "region");
-        items.sort_by(|a, b| order(&a.region, &b.region));
-        out.extend(items);
+        let Some(n) = &names[i] else { continue };
+        by.entry(n.clone()).or_insert_with(|| Reported {
+            ytd: ytd[i],
+            ytd_ly: ytd_ly[i],
+            month: month_v[i],
+            growth: gr[i],
+            unit: units[i].clone(),
+            file: files[i].clone().unwrap_or_default(),
+            sheet: sheets[i].clone().unwrap_or_default(),
+            row: rows[i].unwrap_or(0),
+        });
     }
-    Ok((out, issues))
+    Ok(by)
+}
+
+/// The whole of an indicator with regions: sums over them (the by-region
+/// values win over a reported total, SPEC §2.2), its growth by the rule of
+/// [`whole_growth`], and the cross-check against the reported total.
+fn whole_from_sums(
+    indicator: &str,
+    sums: &Sums,
+    items: &[IndicatorFigures],
+    reported: Option<&Reported>,
+    issues: &mut Vec<StatIssue>,
+) -> IndicatorFigures {
+    let (growth, note) = whole_growth(items, reported.and_then(|r| r.growth));
+    if let Some(missing) = note {
+        let msg = format!("「{indicator}」{WHOLE_WORD}增速按同口径计算：{}没有去年同期数，不计入增速", missing.join("、"));
+        issues.push(stat_issue("", None, None, Some(Column::ValueYtdLy), msg));
+    }
+    let mom = match (sums.month, sums.month_prev) {
+        (Some(a), Some(b)) if b != 0.0 => Some((a / b - 1.0) * 100.0),
+        _ => None,
+    };
+    if let Some(r) = reported {
+        cross_check(indicator, r, sums.ytd, growth, issues);
+    }
+    IndicatorFigures {
+        indicator: indicator.to_string(),
+        region: WHOLE.to_string(),
+        unit: sums.unit.clone().or_else(|| reported.and_then(|r| r.unit.clone())),
+        ytd: sums.ytd,
+        ytd_ly: sums.ytd_ly,
+        growth,
+        month: sums.month,
+        month_prev: sums.month_prev,
+        mom,
+        ..Default::default()
+    }
+}
+
+/// A reported total against the sums of its regions: the year-to-date
+/// value, and the growth where both exist. The by-region figures are used;
+/// a difference is a warning at the total's cell.
+fn cross_check(indicator: &str, r: &Reported, sum: Option<f64>, growth: Option<f64>, issues: &mut Vec<StatIssue>) {
+    let at = |column, msg| stat_issue(&r.file, Some(&r.sheet), Some(r.row as i32), Some(column), msg);
+    if let (Some(rep), Some(sum)) = (r.ytd, sum) {
+        if sum != 0.0 && ((rep - sum) / sum).abs() > TOTAL_TOLERANCE {
+            let msg = format!("合计与分项之和不符：「{indicator}」合计行本年累计为{rep}，各地区之和为{sum}");
+            issues.push(at(Column::ValueYtd, msg));
+        }
+    }
+    if let (Some(rep), Some(g)) = (r.growth, growth) {
+        if (rep - g).abs() > GROWTH_TOLERANCE_PP {
+            let msg = format!(
+                "「{indicator}」合计行增速为{rep}%，按各地区数据计算为{}%，两处不一致，采用按地区计算的数",
+                (g * 100.0).round() / 100.0
+            );
+            issues.push(at(Column::GrowthReported, msg));
+        }
+    }
+}
+
+/// Figures of an earlier period's reported totals, for a whole-only
+/// indicator's month on month and last year's value.
+struct ReportedContext {
+    previous: HashMap<String, Reported>,
+    last_year: HashMap<String, Reported>,
+}
+
+/// The whole of an indicator that has no region rows: the whole-area
+/// table's (or total row's) own figures. Its growth is the reported one,
+/// else computed from its own year-to-date values.
+fn whole_from_reported(indicator: &str, r: &Reported, context: &ReportedContext) -> IndicatorFigures {
+    let ytd_ly = r.ytd_ly.or_else(|| context.last_year.get(indicator).and_then(|l| l.ytd));
+    let computed = match (r.ytd, ytd_ly) {
+        (Some(a), Some(b)) if b != 0.0 => Some((a / b - 1.0) * 100.0),
+        _ => None,
+    };
+    let month_prev = context.previous.get(indicator).and_then(|p| p.month);
+    let mom = match (r.month, month_prev) {
+        (Some(a), Some(b)) if b != 0.0 => Some((a / b - 1.0) * 100.0),
+        _ => None,
+    };
+    IndicatorFigures {
+        indicator: indicator.to_string(),
+        region: WHOLE.to_string(),
+        unit: r.unit.clone(),
+        ytd: r.ytd,
+        ytd_ly,
+        growth: r.growth.or(computed),
+        month: r.month,
+        month_prev,
+        mom,
+        ..Default::default()
+    }
 }
 
 fn apply_targets(f: &mut IndicatorFigures, targets: &Targets, scope: Option<&str>) {

@@ -12,6 +12,7 @@ mod docs;
 mod docx;
 mod hostile;
 mod html_article;
+mod indicator_shapes;
 mod ingest_rules;
 mod properties;
 mod real_ledgers;

@@ -9,16 +9,21 @@ use super::super::header::{self, Detection, GroupCells, HEADER_SEARCH_ROWS};
 use super::super::period::{self, Period};
 use super::super::values::{fold_width_and_space, normalize_label};
 use super::fill::Merge;
+use super::shapes::{self, Part};
 use super::OwnedCell;
-use crate::model::{Column, Kind};
+use crate::model::{Column, IndicatorLayout, Kind};
 use crate::quality::{a1, column_letters, Issue, Severity, SheetReport};
 
 /// What the header search found, for the data rows.
 pub struct Found {
+    /// The whole header (every group's columns, for a wide table).
     pub det: Detection,
     pub first_data_row: u32,
     pub sheet_period: Option<Period>,
-    pub title_indicator: Option<String>,
+    /// The tables read over the rows: one, or one per wide group.
+    pub parts: Vec<Part>,
+    /// A whole-area indicator table: the region every row takes.
+    pub whole_area: Option<String>,
 }
 
 pub enum Outcome {
@@ -60,28 +65,29 @@ pub fn detect(
         // Merged header cells might make it a ledger.
         Err(_) if !top.merges_known && height > 1 => return Outcome::NeedsMerges,
         Err(e) => {
-            report.skipped_reason = Some(e.reason());
+            match shapes::regions_across(&area) {
+                Some((row, region)) => {
+                    report.kind = Some(Kind::Indicators);
+                    report.skipped_reason = Some(shapes::regions_across_reason(row, &region));
+                }
+                None => report.skipped_reason = Some(e.reason()),
+            }
             return Outcome::Skipped;
         }
     };
     if !top.merges_known && header_may_be_merged(&area, det.header_row as usize, top.used_cols) {
         return Outcome::NeedsMerges;
     }
+    let mut det = det;
     let kind = det.kind;
+    let wide = shapes::wide_parts(&det);
+    if wide.is_some() {
+        shapes::widen(&mut det);
+    }
     report.kind = Some(kind);
     report.header_row = Some(det.header_row + 1);
     report.ignored_columns = det.ignored.clone();
-    // Which header was taken for each canonical column, for the clerk
-    // (`本年累计完成投资（F3）`), and the column letters, for naming cells.
-    report.columns = det
-        .columns
-        .iter()
-        .map(|m| {
-            (det.defs()[m.canon].name().to_string(), format!("{}（{}）", m.header, a1(det.header_row, m.sheet_col)))
-        })
-        .collect();
-    report.column_letters =
-        det.columns.iter().map(|m| (det.defs()[m.canon].name().to_string(), column_letters(m.sheet_col))).collect();
+    report_columns(&det, report);
     for p in &det.passed_over {
         let def = &det.defs()[p.canon];
         let Some(taken) = det.find(def.col) else { continue };
@@ -110,17 +116,25 @@ pub fn detect(
         report.skipped_reason = Some(super::super::template_marks::no_period_reason(&title_cells));
         return Outcome::Skipped;
     }
-    let title_indicator = if kind == Kind::Indicators && !det.has(Column::Indicator) {
-        let name = title_cells.iter().find_map(|t| indicator_from_title(t));
-        if name.is_none() {
-            report.skipped_reason =
-                Some("没有“指标名称”列，表头上方的标题中也未写明指标（如“2023年1-3月规上工业增加值完成情况”）".into());
-            return Outcome::Skipped;
+    let parts = match wide {
+        Some(parts) => parts,
+        None if kind == Kind::Indicators && !det.has(Column::Indicator) => {
+            let Some(name) = title_cells.iter().find_map(|t| indicator_from_title(t)) else {
+                report.skipped_reason = Some(shapes::no_indicator_reason());
+                return Outcome::Skipped;
+            };
+            vec![Part::whole(det.clone(), Some(name))]
         }
-        name
-    } else {
-        None
+        None => vec![Part::whole(det.clone(), None)],
     };
+    let whole_area = shapes::whole_area_region(&det, &title_cells);
+    if kind == Kind::Indicators {
+        report.layout = Some(match (&whole_area, det.has_repeats() || parts.iter().any(|p| p.value_cols.is_some())) {
+            (Some(_), _) => IndicatorLayout::WholeArea,
+            (None, true) => IndicatorLayout::Wide,
+            (None, false) => IndicatorLayout::Long,
+        });
+    }
     report.period = sheet_period.map(|p| p.to_string());
     if from_file_only {
         // Loud when unsure (issue 8): a renamed file changes the period.
@@ -131,7 +145,21 @@ pub fn detect(
         issues.push(Issue::new(Severity::Warning, top.file, msg).in_sheet(top.sheet));
     }
     let first_data_row = det.header_row + 1;
-    Outcome::Found(Box::new(Found { det, first_data_row, sheet_period, title_indicator }))
+    Outcome::Found(Box::new(Found { det, first_data_row, sheet_period, parts, whole_area }))
+}
+
+/// Which header was taken for each canonical column, for the clerk
+/// (`本年累计完成投资（F3）`), and the column letters, for naming cells. In a
+/// wide table each value column is listed under its group
+/// (`规上工业总产值：1-3月累计（B4）、固定资产投资：1-3月累计（D4）`).
+fn report_columns(det: &Detection, report: &mut SheetReport) {
+    for m in &det.columns {
+        let name = det.defs()[m.canon].name().to_string();
+        let group = m.group.as_ref().map(|g| format!("{}：", g.text)).filter(|_| det.has_repeats());
+        let text = format!("{}{}（{}）", group.unwrap_or_default(), m.header, a1(det.header_row, m.sheet_col));
+        report.columns.entry(name.clone()).and_modify(|t| *t = format!("{t}、{text}")).or_insert(text);
+        report.column_letters.entry(name).or_insert_with(|| column_letters(m.sheet_col));
+    }
 }
 
 /// The first rows as text, with merged regions filled from their top-left
@@ -249,7 +277,14 @@ pub fn indicator_from_title(title: &str) -> Option<String> {
             name = s.to_string();
         }
     }
-    (!name.is_empty() && name.chars().count() <= 30).then_some(name)
+    // `全县规上工业增加值`: the whole area is the scope, not part of the name.
+    if let Some(w) = super::markers::WHOLE_PREFIXES.iter().find(|w| name.starts_with(**w)) {
+        name = name[w.len()..].to_string();
+    }
+    // A table's generic title names no indicator (issue 15): a sheet titled
+    // `各乡镇主要经济指标` must not become one indicator of that name.
+    let generic = name.starts_with('各') || ["指标", "经济运行", "乡镇", "地区"].iter().any(|g| name.contains(g));
+    (!name.is_empty() && !generic && name.chars().count() <= 30).then_some(name)
 }
 
 #[cfg(test)]
@@ -262,5 +297,8 @@ mod tests {
         assert_eq!(indicator_from_title("青山县2025年1—6月固定资产投资完成情况表").as_deref(), Some("固定资产投资"));
         assert_eq!(indicator_from_title("2023年3月份社会消费品零售总额").as_deref(), Some("社会消费品零售总额"));
         assert_eq!(indicator_from_title("重点项目表"), None);
+        assert_eq!(indicator_from_title("2024年1-3月全县规上工业增加值完成情况").as_deref(), Some("规上工业增加值"));
+        assert_eq!(indicator_from_title("2024年1-3月各乡镇主要经济指标完成情况"), None);
+        assert_eq!(indicator_from_title("2024年1-3月各乡镇情况"), None);
     }
 }

@@ -15,6 +15,7 @@ mod detect;
 mod fill;
 mod markers;
 mod rules;
+mod shapes;
 
 pub use detect::indicator_from_title;
 pub use fill::Merge;
@@ -25,7 +26,7 @@ use super::header::{self, HEADER_SEARCH_ROWS};
 use super::period::Period;
 use super::values::Cv;
 use crate::model::{Column, Kind};
-use crate::quality::{Issue, Severity, SheetReport};
+use crate::quality::{a1, Issue, Severity, SheetReport};
 use calamine::CellErrorType;
 use cells::{Caches, Layout, RowView};
 use chrono::NaiveDate;
@@ -97,7 +98,8 @@ impl OwnedCell {
 struct Ready {
     found: detect::Found,
     sheet_period_text: String,
-    layout: Layout,
+    /// Where each part's mapped columns go in the output row.
+    layouts: Vec<Layout>,
     caches: Caches,
     fill: VerticalFill,
     keys: rules::Keys,
@@ -106,23 +108,37 @@ struct Ready {
 
 impl Ready {
     fn new(found: detect::Found, merges: &[Merge]) -> Box<Ready> {
-        let det = &found.det;
-        let builder = FrameBuilder::new(det.kind, 1024);
-        let layout = Layout {
-            out_pos: det.columns.iter().map(|c| builder.position(det.defs()[c.canon].col)).collect(),
-            money_factor: det.columns.iter().map(|c| header::column_money_factor(c, det)).collect(),
-            width: builder.width(),
-        };
+        let builder = FrameBuilder::new(found.det.kind, 1024);
+        let layouts = found
+            .parts
+            .iter()
+            .map(|part| {
+                let det = &part.det;
+                Layout {
+                    out_pos: det.columns.iter().map(|c| builder.position(det.defs()[c.canon].col)).collect(),
+                    money_factor: det.columns.iter().map(|c| header::column_money_factor(c, det)).collect(),
+                    width: builder.width(),
+                }
+            })
+            .collect();
         Box::new(Ready {
             fill: VerticalFill::new(merges, found.first_data_row),
             sheet_period_text: found.sheet_period.map(|p| p.to_string()).unwrap_or_default(),
             found,
-            layout,
+            layouts,
             caches: Caches::default(),
             keys: Default::default(),
             builder,
         })
     }
+}
+
+/// What became of one part of a data row.
+enum PartOutcome {
+    Pushed,
+    Rejected(Issue),
+    /// A wide group with no value in this row: nothing to read.
+    Empty,
 }
 
 enum State {
@@ -367,60 +383,46 @@ impl<'a> SheetProcessor<'a> {
             }
         }
 
-        let mut typed = cells::type_row(&view, &ready.layout, &mut ready.caches);
-        let period = rules::row_period(&view, ready.found.sheet_period, &mut typed);
-        if typed.rejected.is_none() {
-            match kind {
-                Kind::Indicators => rules::indicator_rules(
-                    &view,
-                    &ready.builder,
-                    ready.found.title_indicator.as_deref(),
-                    is_total,
-                    &mut typed,
-                ),
-                Kind::Targets => rules::target_rules(&view, &ready.builder, &mut typed),
-                _ => {}
-            }
-        }
-        if typed.rejected.is_none() && !is_total {
-            rules::check_duplicate(&view, &ready.builder, period, &mut ready.keys, &mut typed);
-        }
+        let outcomes = read_parts(&mut self.acc, self.input.file, self.input.sheet, row, cells, ready, is_total);
+        self.account_parts(row, is_total, outcomes);
+        ControlFlow::Continue(())
+    }
 
-        if let Some(Val::F64(g)) = ready.builder.position(Column::GrowthReported).map(|p| &typed.out[p]) {
-            self.acc.growth.0 += 1;
-            self.acc.growth.1 = self.acc.growth.1.max(g.abs());
-        }
-        self.acc.issues.append(&mut typed.warnings);
-        if let Some(mut rej) = typed.rejected.take() {
-            if is_total {
-                // A reported total that cannot be read is only a warning: the
-                // row was never going to be counted.
+    /// The row accounting of a data row from what became of its parts: a row
+    /// counts once however many indicators a wide table unpivots from it.
+    /// It is accepted when any part was read; a part rejected beside others
+    /// read is a warning that names its cell, since its row was counted.
+    fn account_parts(&mut self, row: u32, is_total: bool, outcomes: Vec<PartOutcome>) {
+        let pushed = outcomes.iter().any(|o| matches!(o, PartOutcome::Pushed));
+        let mut rejections: Vec<Issue> = outcomes
+            .into_iter()
+            .filter_map(|o| match o {
+                PartOutcome::Rejected(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        if is_total {
+            // A reported total that cannot be read is only a warning: the
+            // row was never going to be counted.
+            for rej in &mut rejections {
                 rej.severity = Severity::Warning;
                 rej.message = rej.message.replace("，该行未计入", "，该合计行不作核对");
-            } else {
-                self.acc.report.rejected += 1;
             }
-            self.acc.issues.push(rej);
-            return ControlFlow::Continue(());
-        }
-        if !is_total {
+        } else if pushed {
             self.acc.report.accepted += 1;
+            for rej in &mut rejections {
+                rej.severity = Severity::Warning;
+                rej.message = rej.message.replace("，该行未计入", "，该指标未计入（本行其他指标已计入）");
+            }
+        } else if rejections.is_empty() {
+            // Every group of a wide row was empty.
+            let msg = format!("第{}行各指标均无数值，该行未计入", row + 1);
+            self.acc.report.rejected += 1;
+            self.acc.issues.push(Issue::new(Severity::Error, self.input.file, msg).in_sheet(self.input.sheet));
+        } else {
+            self.acc.report.rejected += 1;
         }
-        let mut out = typed.out;
-        trace(
-            &mut out,
-            (self.input.file, self.input.sheet, row),
-            period,
-            (ready.found.sheet_period, &ready.sheet_period_text),
-        );
-        if let Some(p) = ready.builder.position(Column::IsTotal) {
-            out[p] = Val::Bool(is_total);
-        }
-        ready.builder.push(&out);
-        if let Some(p) = period {
-            self.acc.saw_period(p);
-        }
-        ControlFlow::Continue(())
+        self.acc.issues.append(&mut rejections);
     }
 
     /// Ends the sheet: runs detection if the sheet was shorter than the
@@ -456,6 +458,75 @@ impl<'a> SheetProcessor<'a> {
         }
         SheetResult { report, issues, frame }
     }
+}
+
+/// Reads each part of a data row (one, or one per wide group) into the
+/// frame: typing, the kind's rules, the duplicate check, then the trace.
+fn read_parts(
+    acc: &mut Accounting,
+    file: &str,
+    sheet: &str,
+    row: u32,
+    cells: &[Cv<'_>],
+    ready: &mut Ready,
+    is_total: bool,
+) -> Vec<PartOutcome> {
+    let Ready { found, sheet_period_text, layouts, caches, fill, keys, builder } = ready;
+    let kind = found.det.kind;
+    let wide = found.parts.len() > 1;
+    let mut outcomes = Vec::with_capacity(found.parts.len());
+    for (part, layout) in found.parts.iter().zip(layouts.iter()) {
+        let view = RowView { file, sheet, row, cells, fill, det: &part.det };
+        let values = part.det.columns.iter().filter(|m| shapes::is_value_column(&part.det, m));
+        if wide && values.clone().all(|m| view.cell(m).is_empty()) {
+            outcomes.push(PartOutcome::Empty);
+            continue;
+        }
+        let mut typed = cells::type_row(&view, layout, caches);
+        let period = rules::row_period(&view, found.sheet_period, &mut typed);
+        if let (Some(region), Some(p)) = (&found.whole_area, builder.position(Column::Region)) {
+            typed.out[p] = Val::Str(Cow::Owned(region.clone()));
+        }
+        if typed.rejected.is_none() {
+            match kind {
+                Kind::Indicators => {
+                    rules::indicator_rules(&view, builder, part.indicator.as_deref(), is_total, &mut typed)
+                }
+                Kind::Targets => rules::target_rules(&view, builder, &mut typed),
+                _ => {}
+            }
+        }
+        if typed.rejected.is_none() && !is_total {
+            rules::check_duplicate(&view, builder, period, keys, &mut typed);
+        }
+        if let Some(Val::F64(g)) = builder.position(Column::GrowthReported).map(|p| &typed.out[p]) {
+            acc.growth.0 += 1;
+            acc.growth.1 = acc.growth.1.max(g.abs());
+        }
+        acc.issues.append(&mut typed.warnings);
+        if let Some(rej) = typed.rejected.take() {
+            outcomes.push(PartOutcome::Rejected(rej));
+            continue;
+        }
+        let mut out = typed.out;
+        trace(&mut out, (file, sheet, row), period, (found.sheet_period, sheet_period_text));
+        if let Some(p) = builder.position(Column::IsTotal) {
+            // A whole-area table's rows are the whole's reported figures.
+            out[p] = Val::Bool(is_total || found.whole_area.is_some());
+        }
+        if let (Some(p), Some((first, last))) = (builder.position(Column::SourceCells), part.value_cols) {
+            out[p] = Val::Str(Cow::Owned(format!("{}:{}", a1(row, first), a1(row, last))));
+        }
+        builder.push(&out);
+        if let Some(p) = period {
+            acc.saw_period(p);
+        }
+        if part.value_cols.is_some() && !is_total {
+            acc.report.unpivoted += 1;
+        }
+        outcomes.push(PartOutcome::Pushed);
+    }
+    outcomes
 }
 
 /// A project whose region is the whole area (全县) is counted as a total

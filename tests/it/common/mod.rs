@@ -9,7 +9,7 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use sha2::{Digest, Sha256};
 use statbrief::ingest::{self, Ingested};
-use statbrief::model::Kind;
+use statbrief::model::{IndicatorLayout, Kind};
 use statbrief::quality::{Issue, Severity, SheetReport};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -258,8 +258,20 @@ pub fn run(dir: &Path) -> Ingested {
             if kind == Kind::Indicators {
                 let non_total = recs.iter().filter(|r| r.b("is_total") == Some(false)).count() as u64;
                 let totals = recs.iter().filter(|r| r.b("is_total") == Some(true)).count() as u64;
-                assert_eq!(non_total, s.accepted - s.superseded, "{where_}: frame rows vs accepted");
-                assert!(totals <= s.total_rows, "{where_}: frame totals vs total_rows");
+                match s.layout {
+                    // A whole-area table's rows are all the whole's reported figures.
+                    Some(IndicatorLayout::WholeArea) => {
+                        assert_eq!((non_total, totals), (0, s.accepted - s.superseded), "{where_}: whole-area rows")
+                    }
+                    // A wide table's rows each give one long row per indicator group.
+                    Some(IndicatorLayout::Wide) => {
+                        assert_eq!(non_total, s.unpivoted - s.superseded, "{where_}: frame rows vs unpivoted");
+                    }
+                    _ => {
+                        assert_eq!(non_total, s.accepted - s.superseded, "{where_}: frame rows vs accepted");
+                        assert!(totals <= s.total_rows, "{where_}: frame totals vs total_rows");
+                    }
+                }
             } else {
                 assert_eq!(recs.len() as u64, s.accepted - s.superseded, "{where_}: frame rows vs accepted");
             }
