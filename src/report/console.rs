@@ -26,9 +26,17 @@ fn taken_columns(kind: crate::model::Kind, columns: &std::collections::BTreeMap<
         .iter()
         .filter_map(|d| {
             let taken = columns.get(d.name())?;
-            // The value ends with the header cell: `本年累计完成投资（万元）（F3）`.
-            let (header, cell) = taken.rsplit_once('（').unwrap_or((taken, ""));
-            Some(format!("{}=「{header}」（{cell}", d.label))
+            // Each entry ends with its header cell: `本年累计完成投资（万元）（F3）`;
+            // a wide table lists one per indicator group, joined by `、`.
+            let entries: Vec<String> = taken
+                .split("）、")
+                .map(|e| {
+                    let e = e.strip_suffix('）').unwrap_or(e);
+                    let (header, cell) = e.rsplit_once('（').unwrap_or((e, ""));
+                    format!("「{header}」（{cell}）")
+                })
+                .collect();
+            Some(format!("{}={}", d.label, entries.join("、")))
         })
         .collect::<Vec<_>>()
         .join("；")

@@ -331,6 +331,11 @@ pub(super) fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()>
     let mut wb = new_workbook(&format!("{COUNTY}{pt}主要经济指标"))?;
     let mut sheets = Vec::new();
     let is25 = year == 2025;
+    // April 2025 comes wide; June 2025 leads with the whole-area table (issue 15).
+    let wide = is25 && m == 4;
+    if is25 && m == 6 {
+        sheets.push(super::shapes::write_whole_area_sheet(g, &mut wb, year, m)?);
+    }
 
     // 规上工业增加值: growth only, 全县 first.
     {
@@ -350,7 +355,9 @@ pub(super) fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()>
         sheets.push(write_ind_sheet(g, &mut wb, &rel, "规上工业", &title, &c, &[b], year, m)?);
     }
     // 固定资产投资: 本月 / 本年累计 / 去年同期 / 增速.
-    {
+    if wide {
+        sheets.push(super::shapes::write_wide_sheet(g, &mut wb, year, m)?);
+    } else {
         let mut b = IndBlock::new(Ind::Fai);
         b.na_row = is25 && m == 2;
         if is25 && m == 6 {
@@ -476,16 +483,18 @@ pub(super) fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()>
             }
             sheets.push(s);
         }
-        let b = budget_block(year, m);
-        let title = format!("{COUNTY}{pt}一般公共预算收入");
-        let mut s = write_ind_sheet(g, &mut wb, &rel, "财政收入", &title, &budget_cols(m), &[b], year, m)?;
-        if is25 && m == 3 {
-            s.note = Some("计量单位 亿元 on every row (values convert ×10000)".into());
+        if !wide {
+            let b = budget_block(year, m);
+            let title = format!("{COUNTY}{pt}一般公共预算收入");
+            let mut s = write_ind_sheet(g, &mut wb, &rel, "财政收入", &title, &budget_cols(m), &[b], year, m)?;
+            if is25 && m == 3 {
+                s.note = Some("计量单位 亿元 on every row (values convert ×10000)".into());
+            }
+            if is25 && m == 5 {
+                s.note = Some("合计 1.2% above the sum of the towns".into());
+            }
+            sheets.push(s);
         }
-        if is25 && m == 5 {
-            s.note = Some("合计 1.2% above the sum of the towns".into());
-        }
-        sheets.push(s);
     }
     wb.save(g.out.join(&rel)).with_context(|| format!("cannot write {rel}"))?;
     g.files.push(FileSummary { path: rel, sheets });
@@ -526,7 +535,15 @@ pub(super) fn write_indicator_file(g: &mut Gen, year: i32, m: u32) -> Result<()>
 }
 
 pub(super) fn indicator_truth() -> Vec<IndicatorTruth> {
-    let mut out = Vec::new();
+    // 地区生产总值 stands only in the whole-area table: its growth as reported.
+    let mut out = vec![IndicatorTruth {
+        indicator: super::shapes::GDP.to_string(),
+        ytd: None,
+        ytd_ly: None,
+        regions_with_ly: 0,
+        growth: None,
+        total_growth_reported: Some(super::shapes::GDP_H1.1),
+    }];
     for ind in [Ind::Gsgy, Ind::Fai, Ind::Retail, Ind::Budget] {
         if ind == Ind::Gsgy {
             out.push(IndicatorTruth {

@@ -26,6 +26,7 @@ mod common;
 mod indicators;
 mod projects;
 mod resent;
+mod shapes;
 mod targets;
 mod visits;
 
