@@ -82,6 +82,9 @@ pub fn render_check(q: &DataQuality) -> String {
             if let (Some(kind), false) = (s.kind, s.columns.is_empty()) {
                 let _ = writeln!(out, "      采用的列：{}", taken_columns(kind, &s.columns));
             }
+            if let Some(from) = &s.region_from {
+                let _ = writeln!(out, "      {from}");
+            }
             if s.superseded > 0 {
                 let _ = writeln!(out, "      其中 {} 行被后报送的同期台账取代（见警告）", s.superseded);
             }

@@ -61,6 +61,7 @@ pub fn detect(
         Err(_) if !top.merges_known && height > 1 => return Outcome::NeedsMerges,
         Err(e) => {
             report.skipped_reason = Some(e.reason());
+            super::missing_columns::record(&e, report);
             return Outcome::Skipped;
         }
     };

@@ -14,6 +14,8 @@ mod cells;
 mod detect;
 mod fill;
 mod markers;
+mod missing_columns;
+pub mod region_context;
 mod rules;
 
 pub use detect::indicator_from_title;
@@ -102,6 +104,10 @@ struct Ready {
     fill: VerticalFill,
     keys: rules::Keys,
     builder: FrameBuilder,
+    /// The region every row takes when the sheet has no region column (one
+    /// file per town), and the town a title names over a region column.
+    context_region: Option<String>,
+    title_town: Option<String>,
 }
 
 impl Ready {
@@ -121,6 +127,8 @@ impl Ready {
             caches: Caches::default(),
             keys: Default::default(),
             builder,
+            context_region: None,
+            title_town: None,
         })
     }
 }
@@ -245,10 +253,15 @@ impl<'a> SheetProcessor<'a> {
             merges_known: self.input.merges_known,
             used_cols: self.used_cols,
         };
+        let issues_before = self.acc.issues.len();
         match detect::detect(&top, &buf, &mut self.acc.report, &mut self.acc.issues) {
             detect::Outcome::Found(found) => {
                 let first = found.first_data_row;
-                self.state = State::Data(Ready::new(*found, &self.input.merges));
+                let mut ready = Ready::new(*found, &self.input.merges);
+                if !self.settle_region(&mut ready, &buf, issues_before) {
+                    return ControlFlow::Break(());
+                }
+                self.state = State::Data(ready);
                 for (row, cells) in buf.iter().filter(|(r, _)| *r >= first) {
                     let cvs: Vec<Cv<'_>> = cells.iter().map(OwnedCell::as_cv).collect();
                     self.data_row(*row, &cvs)?;
@@ -261,6 +274,30 @@ impl<'a> SheetProcessor<'a> {
             }
             detect::Outcome::Skipped => ControlFlow::Break(()),
         }
+    }
+
+    /// Where the rows' region comes from (issue 16); false when the sheet
+    /// cannot be read, and then its header's issues are dropped with it.
+    fn settle_region(&mut self, ready: &mut Ready, buf: &[(u32, Vec<OwnedCell>)], issues_before: usize) -> bool {
+        let header_row = ready.found.det.header_row;
+        let titles: Vec<String> = buf
+            .iter()
+            .filter(|(r, _)| *r < header_row)
+            .flat_map(|(_, cells)| cells.iter().filter_map(|c| c.as_cv().text().map(|t| t.into_owned())))
+            .collect();
+        let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let at = (self.input.file, self.input.sheet);
+        let acc = &mut self.acc;
+        match region_context::decide(&ready.found.det, &titles, at, &mut acc.report, &mut acc.issues) {
+            region_context::Decision::Column { title_town } => ready.title_town = title_town,
+            region_context::Decision::Context(region) => ready.context_region = Some(region),
+            region_context::Decision::Without => {}
+            region_context::Decision::Skip => {
+                acc.issues.truncate(issues_before);
+                return false;
+            }
+        }
+        true
     }
 
     /// Ends the table at a note or signature line.
@@ -368,6 +405,9 @@ impl<'a> SheetProcessor<'a> {
         }
 
         let mut typed = cells::type_row(&view, &ready.layout, &mut ready.caches);
+        if let (Some(region), Some(p)) = (&ready.context_region, ready.builder.position(Column::Region)) {
+            typed.out[p] = Val::Str(Cow::Borrowed(region.as_str()));
+        }
         let period = rules::row_period(&view, ready.found.sheet_period, &mut typed);
         if typed.rejected.is_none() {
             match kind {
@@ -437,6 +477,7 @@ impl<'a> SheetProcessor<'a> {
         if let Some(r) = &ready {
             issues.extend(fraction_growth_warning(&r.found.det, growth, self.input.file, self.input.sheet));
         }
+        let title_town = ready.as_ref().and_then(|r| r.title_town.clone());
         let (file, sheet) = (self.input.file, self.input.sheet);
         let frame = ready.and_then(|r| {
             let kind = r.found.det.kind;
@@ -450,12 +491,28 @@ impl<'a> SheetProcessor<'a> {
                 }
             }
         });
+        if let (Some(town), Some((_, df))) = (&title_town, &frame) {
+            issues.extend(region_context::title_conflict(town, &frame_regions(df), (file, sheet)));
+        }
         if let Some(reason) = &report.skipped_reason {
-            let severity = if report.kind.is_some() { Severity::Error } else { Severity::Info };
+            let severity = match (report.kind, report.looks_like) {
+                (Some(_), _) => Severity::Error,
+                // Looks like a ledger but misses a column: never only a note (issue 16).
+                (None, Some(_)) => Severity::Warning,
+                (None, None) => Severity::Info,
+            };
             issues.push(Issue::new(severity, file, format!("工作表未读取：{reason}")).in_sheet(sheet));
         }
         SheetResult { report, issues, frame }
     }
+}
+
+/// The distinct regions of a sheet's accepted rows.
+fn frame_regions(df: &DataFrame) -> Vec<String> {
+    let Ok(col) = df.column(Column::Region.name()) else { return Vec::new() };
+    let Ok(strs) = col.str() else { return Vec::new() };
+    let set: std::collections::BTreeSet<&str> = strs.iter().flatten().collect();
+    set.into_iter().map(str::to_string).collect()
 }
 
 /// A project whose region is the whole area (全县) is counted as a total
