@@ -19,4 +19,5 @@ mod sample_data;
 mod serve;
 mod stats_definitions;
 mod templates;
+mod town_files;
 mod xlsx;
