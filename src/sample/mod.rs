@@ -26,6 +26,7 @@ mod common;
 mod indicators;
 mod projects;
 mod targets;
+mod towns;
 mod visits;
 
 use common::*;
@@ -88,6 +89,10 @@ pub struct SheetSummary {
     pub rejected: u64,
     /// Why a skipped sheet is skipped, or what is special about the layout.
     pub note: Option<String>,
+    /// A town's sheet without a region column: where its region must be
+    /// found (`地区取自标题「城关镇」`, as the check report says it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_from: Option<String>,
 }
 
 /// One cell, as the data-quality report must name it.
@@ -219,7 +224,11 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     };
     let projects = ProjectModel::new(scale as u64);
     for layout in project_layouts() {
-        write_projects_file(&mut g, &projects, &layout)?;
+        if layout.month == towns::TOWN_MONTH {
+            towns::write_town_files(&mut g, &projects, &layout)?;
+        } else {
+            write_projects_file(&mut g, &projects, &layout)?;
+        }
     }
     for year in [2024, 2025] {
         for m in 1..=6 {

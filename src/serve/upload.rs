@@ -74,6 +74,12 @@ pub fn server_name(client: &str, taken: &HashSet<String>) -> Option<String> {
     let cleaned: String = stem.chars().map(|c| if safe(c) { c } else { '_' }).collect();
     let cleaned = cleaned.trim_start_matches(['.', '_']);
     let mut stem: String = cleaned.chars().take(MAX_NAME_CHARS).collect();
+    // A folder per town (`城关镇/2025-03_重点项目.xlsx`): folders are not kept,
+    // so the town goes into the name, where ingestion finds it (issue 16).
+    if let Some(town) = crate::ingest::sheet::region_context::folder_town(client).filter(|t| !stem.contains(t.as_str()))
+    {
+        stem = format!("{town}_{stem}");
+    }
     if stem.is_empty() {
         stem = "台账".into();
     }

@@ -32,7 +32,7 @@ fn check_json_is_the_data_quality_block() {
     let out = statbrief().args(["check", "--input", SAMPLE, "--json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
-    assert_eq!(files.len(), 27);
+    assert_eq!(files.len(), 38);
     let sheet = &files[0]["sheets"][0];
     for key in ["sheet", "kind", "period", "rows", "accepted", "blank", "total_rows", "rejected", "skipped_reason"] {
         assert!(sheet.get(key).is_some(), "{key}");

@@ -292,3 +292,42 @@ fn run_names_the_ledgers_it_had_nothing_to_read_for_and_strict_fails() {
     let err = String::from_utf8(strict.stderr).unwrap();
     assert!(err.contains("2 类台账没有可用的工作表"), "{err}");
 }
+
+#[test]
+fn serve_keeps_a_town_folder_in_the_file_name() {
+    // The web page keeps no folders; a town's folder goes into the name.
+    use statbrief::serve::upload::server_name;
+    use std::collections::HashSet;
+    let taken = HashSet::new();
+    assert_eq!(
+        server_name("台账/城关镇/2025-03_重点项目.xlsx", &taken).as_deref(),
+        Some("城关镇_2025-03_重点项目.xlsx")
+    );
+    assert_eq!(server_name("台账\\桃源乡\\3月.xlsx", &taken).as_deref(), Some("桃源乡_3月.xlsx"));
+    assert_eq!(server_name("白水镇/白水镇_3月.xlsx", &taken).as_deref(), Some("白水镇_3月.xlsx"));
+    assert_eq!(server_name("各乡镇/3月.xlsx", &taken).as_deref(), Some("3月.xlsx"));
+}
+
+#[test]
+fn the_samples_town_files_take_the_region_expected_json_names() {
+    let sample = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data"));
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sample.join("expected.json")).unwrap()).unwrap();
+    let ingested = statbrief::ingest::ingest(sample).unwrap();
+    let mut seen = 0;
+    for f in expected["files"].as_array().unwrap() {
+        for s in f["sheets"].as_array().unwrap() {
+            let path = f["path"].as_str().unwrap();
+            let got = sheet(&ingested, path, s["sheet"].as_str().unwrap());
+            assert_eq!(got.region_from.as_deref(), s["region_from"].as_str(), "{path}");
+            seen += usize::from(got.region_from.is_some());
+        }
+    }
+    // Twelve towns, three by each of the four sources.
+    assert_eq!(seen, 12);
+    let recs = records(&ingested.ledgers.projects);
+    let feb: Vec<_> = recs.iter().filter(|r| r.s("period") == Some("2025-02")).collect();
+    assert_eq!(feb.len(), 36);
+    // Each project's name begins with its town's (the model names them so).
+    assert!(feb.iter().all(|r| r.s("name").is_some_and(|n| r.s("region").is_some_and(|g| n.starts_with(g)))));
+}

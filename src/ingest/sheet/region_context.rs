@@ -173,6 +173,21 @@ pub fn lookup_with(names: &RegionNames, titles: &[&str], sheet: &str, file: &str
     }
 }
 
+/// The town the nearest folder of a client path names (`城关镇/2025-03.xlsx`,
+/// `城关镇\\2025-03.xlsx`), for a server that keeps files without their folders.
+pub fn folder_town(client_path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = client_path.split(['/', '\\']).collect();
+    parts.pop();
+    NAMES.with(|n| {
+        let names = n.borrow();
+        parts.iter().rev().map(|f| names_in(&names, f)).find(|n| !n.towns.is_empty()).and_then(|n| {
+            let mut towns = n.towns.into_iter();
+            let first = towns.next();
+            towns.next().is_none().then_some(first).flatten()
+        })
+    })
+}
+
 /// The town a title names, for the check against a region column: only a
 /// single town counts.
 pub fn title_town(titles: &[&str]) -> Option<String> {
