@@ -5,8 +5,10 @@
 //! makes: only the last component of the client's name is looked at, and only
 //! its letters, digits (Chinese included, because the file name often carries
 //! the period, `2025年3月…`) and a few safe signs survive; anything else becomes
-//! `_`, leading dots are dropped, and a clash gets `（2）`. No directory from
-//! the client is ever created, so no name can reach outside `input/`.
+//! `_`, leading dots are dropped, and a clash gets `（2）`. A folder named for
+//! a town only lends its name to the front of the file's (`城关镇_…`), where
+//! ingestion finds the town. No directory from the client is ever created,
+//! so no name can reach outside `input/`.
 //! Files that are not ledgers are listed as not taken instead of refusing the
 //! whole folder, because a dropped folder often holds a Word file or two.
 
