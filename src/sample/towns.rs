@@ -48,12 +48,12 @@ fn placement(town: usize, month: u32) -> (String, String, String, &'static str, 
 
 /// Writes the month's ledger as one file per town, without a region column.
 pub(super) fn write_town_files(g: &mut Gen, model: &ProjectModel, lay: &ProjLayout) -> Result<()> {
-    for town in 0..TOWNS.len() {
+    for (town, name) in TOWNS.iter().enumerate() {
         let (rel, sheet, title, note, source) = placement(town, lay.month);
         let mut wb = new_workbook(&title)?;
         let ws = add_sheet(&mut wb, g.constant_memory, &sheet)?;
         let mut summary = write_town_sheet(g, ws, model, lay, town, (&sheet, &title, note))?;
-        summary.region_from = Some(format!("地区取自{source}「{}」", TOWNS[town]));
+        summary.region_from = Some(format!("地区取自{source}「{name}」"));
         let path = g.out.join(&rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;

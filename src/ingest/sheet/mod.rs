@@ -105,8 +105,9 @@ struct Ready {
     keys: rules::Keys,
     builder: FrameBuilder,
     /// The region every row takes when the sheet has no region column (one
-    /// file per town), and the town a title names over a region column.
-    context_region: Option<String>,
+    /// file per town), with its position in the row, and the town a title
+    /// names over a region column.
+    context_region: Option<(usize, String)>,
     title_town: Option<String>,
 }
 
@@ -290,7 +291,9 @@ impl<'a> SheetProcessor<'a> {
         let acc = &mut self.acc;
         match region_context::decide(&ready.found.det, &titles, at, &mut acc.report, &mut acc.issues) {
             region_context::Decision::Column { title_town } => ready.title_town = title_town,
-            region_context::Decision::Context(region) => ready.context_region = Some(region),
+            region_context::Decision::Context(region) => {
+                ready.context_region = ready.builder.position(Column::Region).map(|p| (p, region));
+            }
             region_context::Decision::Without => {}
             region_context::Decision::Skip => {
                 acc.issues.truncate(issues_before);
@@ -405,8 +408,8 @@ impl<'a> SheetProcessor<'a> {
         }
 
         let mut typed = cells::type_row(&view, &ready.layout, &mut ready.caches);
-        if let (Some(region), Some(p)) = (&ready.context_region, ready.builder.position(Column::Region)) {
-            typed.out[p] = Val::Str(Cow::Borrowed(region.as_str()));
+        if let Some((p, region)) = &ready.context_region {
+            typed.out[*p] = Val::Str(Cow::Borrowed(region.as_str()));
         }
         let period = rules::row_period(&view, ready.found.sheet_period, &mut typed);
         if typed.rejected.is_none() {
