@@ -94,8 +94,11 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let ingested = ingest::ingest_in(&opts.input, &opts.limits, &names)?;
     timing("ingest", started);
     if !ingested.has_ledger() {
+        // Say at once when sheets were skipped for a missing column (issue 16).
+        let missing = ingested.quality.files.iter().flat_map(|f| &f.sheets).filter(|s| s.looks_like.is_some()).count();
+        let why = if missing > 0 { format!("（{missing}个工作表缺少必需列）") } else { String::new() };
         return Err(Error::Input(format!(
-            "{} 中没有可用的台账工作表；运行 statbrief check --input {} 查看各文件的原因",
+            "{} 中没有可用的台账工作表{why}；运行 statbrief check --input {} 查看各文件的原因",
             opts.input.display(),
             opts.input.display()
         )));

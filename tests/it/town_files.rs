@@ -331,3 +331,18 @@ fn the_samples_town_files_take_the_region_expected_json_names() {
     // Each project's name begins with its town's (the model names them so).
     assert!(feb.iter().all(|r| r.s("name").is_some_and(|n| r.s("region").is_some_and(|g| n.starts_with(g)))));
 }
+
+#[test]
+fn a_folder_of_only_unusable_town_files_says_why_it_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (_, projects)) in TOWNS.iter().take(3).enumerate() {
+        let name = format!("{i}_2025-03.xlsx");
+        xlsx(dir.path(), &name, &[town_sheet("Sheet1", &["2025年1-3月重点项目进展情况"], projects)]);
+    }
+    let out = dir.path().join("out");
+    let args = ["run", "--input", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let run = statbrief().args(args).output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8(run.stderr).unwrap();
+    assert!(err.contains("没有可用的台账工作表（3个工作表缺少必需列）"), "{err}");
+}
