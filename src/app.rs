@@ -90,11 +90,15 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let as_of_arg = opts.period.as_deref().map(AsOf::parse).transpose()?;
     let config = Config::load(opts.config.as_deref(), &opts.input)?;
     let started = std::time::Instant::now();
-    let ingested = ingest::ingest_with(&opts.input, &opts.limits)?;
+    let names = ingest::sheet::region_context::RegionNames::from_config(&config);
+    let ingested = ingest::ingest_in(&opts.input, &opts.limits, &names)?;
     timing("ingest", started);
     if !ingested.has_ledger() {
+        // Say at once when sheets were skipped for a missing column (issue 16).
+        let missing = ingested.quality.files.iter().flat_map(|f| &f.sheets).filter(|s| s.looks_like.is_some()).count();
+        let why = if missing > 0 { format!("（{missing}个工作表缺少必需列）") } else { String::new() };
         return Err(Error::Input(format!(
-            "{} 中没有可用的台账工作表；运行 statbrief check --input {} 查看各文件的原因",
+            "{} 中没有可用的台账工作表{why}；运行 statbrief check --input {} 查看各文件的原因",
             opts.input.display(),
             opts.input.display()
         )));
@@ -181,10 +185,23 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     staging.commit()?;
     drop(lock);
     timing("written", started);
-    let stdout = report::console::render_summary(&report, &opts.out);
+    let mut stdout = report::console::render_summary(&report, &opts.out);
+    // Never silently empty (issue 16): a ledger with nothing to read says so.
+    let missing = ingest::coverage::missing_ledgers(&ingested, as_of.year, as_of.month);
+    for m in &missing {
+        stdout += &m.line();
+        stdout.push('\n');
+    }
     let rejected = report.data_quality.rejected_rows();
-    if opts.strict && rejected > 0 {
-        return Ok(Outcome { stdout, stderr: Some(format!("--strict：有 {rejected} 行被拒收")), exit_code: 1 });
+    if opts.strict && (rejected > 0 || !missing.is_empty()) {
+        let mut why = Vec::new();
+        if rejected > 0 {
+            why.push(format!("有 {rejected} 行被拒收"));
+        }
+        if !missing.is_empty() {
+            why.push(format!("{} 类台账没有可用的工作表", missing.len()));
+        }
+        return Ok(Outcome { stdout, stderr: Some(format!("--strict：{}", why.join("，"))), exit_code: 1 });
     }
     Ok(Outcome { stdout, stderr: None, exit_code: 0 })
 }

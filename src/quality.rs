@@ -97,6 +97,16 @@ pub struct SheetReport {
     /// of one region) they gave; 0 for every other layout.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unpivoted: u64,
+    /// Where the rows' region came from when the sheet has no region column
+    /// (`地区取自标题「城关镇」`; one file per town, SPEC §1.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_from: Option<String>,
+    /// The kind a skipped sheet looks like, when it misses required columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub looks_like: Option<Kind>,
+    /// The required columns it misses (their Chinese names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_columns: Vec<String>,
 }
 
 impl SheetReport {

@@ -167,7 +167,10 @@ struct Candidate {
 
 impl Candidate {
     fn satisfied(&self) -> bool {
-        self.missing().is_empty()
+        // The region may come from the sheet's title, name, folder or file
+        // name (one file per town, issue 16): the sheet decides that.
+        let region = columns::columns(self.kind).iter().find(|d| d.col == Column::Region).map(|d| d.label);
+        self.missing().iter().all(|m| Some(*m) == region)
     }
 
     fn missing(&self) -> Vec<&'static str> {

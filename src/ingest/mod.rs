@@ -8,6 +8,7 @@
 //! depend on which thread finished first.
 
 pub mod columns;
+pub mod coverage;
 pub mod csv_text;
 pub mod folds;
 pub mod formula_cache;
@@ -233,6 +234,15 @@ pub fn ingest(root: &Path) -> Result<Ingested, Error> {
 /// before anything is read; once the rows read pass the row limit, the
 /// files not yet started are not read and the run stops.
 pub fn ingest_with(root: &Path, limits: &Limits) -> Result<Ingested, Error> {
+    // The office's town names, for ledgers sent one file per town: from the
+    // folder's statbrief.toml when it has a readable one (`run` passes its own).
+    let config = crate::config::Config::load(None, root).unwrap_or_default();
+    ingest_in(root, limits, &sheet::region_context::RegionNames::from_config(&config))
+}
+
+/// [`ingest_with`] with the office's region names (`region_order`, area,
+/// office), which a sheet without a region column may take its region from.
+pub fn ingest_in(root: &Path, limits: &Limits, names: &sheet::region_context::RegionNames) -> Result<Ingested, Error> {
     let files = discover(root)?;
     for p in &files {
         let len = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
@@ -246,7 +256,7 @@ pub fn ingest_with(root: &Path, limits: &Limits) -> Result<Ingested, Error> {
             if rows.exceeded(limits.max_rows) {
                 return None;
             }
-            let o = read_one(root, p);
+            let o = sheet::region_context::with_names(names, || read_one(root, p));
             rows.add(o.report.sheets.iter().map(|s| s.rows).sum());
             Some(o)
         })

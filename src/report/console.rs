@@ -100,6 +100,9 @@ pub fn render_check(q: &DataQuality) -> String {
                 }
                 _ => {}
             }
+            if let Some(from) = &s.region_from {
+                let _ = writeln!(out, "      {from}");
+            }
             if s.superseded > 0 {
                 let _ = writeln!(out, "      其中 {} 行被后报送的同期台账取代（见警告）", s.superseded);
             }

@@ -28,6 +28,7 @@ mod projects;
 mod resent;
 mod shapes;
 mod targets;
+mod towns;
 mod visits;
 
 use common::*;
@@ -90,6 +91,10 @@ pub struct SheetSummary {
     pub rejected: u64,
     /// Why a skipped sheet is skipped, or what is special about the layout.
     pub note: Option<String>,
+    /// A town's sheet without a region column: where its region must be
+    /// found (`地区取自标题「城关镇」`, as the check report says it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_from: Option<String>,
 }
 
 /// One cell, as the data-quality report must name it.
@@ -221,7 +226,11 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     };
     let projects = ProjectModel::new(scale as u64);
     for layout in project_layouts() {
-        write_projects_file(&mut g, &projects, &layout)?;
+        if layout.month == towns::TOWN_MONTH {
+            towns::write_town_files(&mut g, &projects, &layout)?;
+        } else {
+            write_projects_file(&mut g, &projects, &layout)?;
+        }
     }
     resent::write_resent_file(&mut g, &projects)?;
     for year in [2024, 2025] {

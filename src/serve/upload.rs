@@ -5,8 +5,10 @@
 //! makes: only the last component of the client's name is looked at, and only
 //! its letters, digits (Chinese included, because the file name often carries
 //! the period, `2025年3月…`) and a few safe signs survive; anything else becomes
-//! `_`, leading dots are dropped, and a clash gets `（2）`. No directory from
-//! the client is ever created, so no name can reach outside `input/`.
+//! `_`, leading dots are dropped, and a clash gets `（2）`. A folder named for
+//! a town only lends its name to the front of the file's (`城关镇_…`), where
+//! ingestion finds the town. No directory from the client is ever created,
+//! so no name can reach outside `input/`.
 //! Files that are not ledgers are listed as not taken instead of refusing the
 //! whole folder, because a dropped folder often holds a Word file or two.
 
@@ -74,6 +76,12 @@ pub fn server_name(client: &str, taken: &HashSet<String>) -> Option<String> {
     let cleaned: String = stem.chars().map(|c| if safe(c) { c } else { '_' }).collect();
     let cleaned = cleaned.trim_start_matches(['.', '_']);
     let mut stem: String = cleaned.chars().take(MAX_NAME_CHARS).collect();
+    // A folder per town (`城关镇/2025-03_重点项目.xlsx`): folders are not kept,
+    // so the town goes into the name, where ingestion finds it (issue 16).
+    if let Some(town) = crate::ingest::sheet::region_context::folder_town(client).filter(|t| !stem.contains(t.as_str()))
+    {
+        stem = format!("{town}_{stem}");
+    }
     if stem.is_empty() {
         stem = "台账".into();
     }

@@ -32,8 +32,9 @@ fn check_json_is_the_data_quality_block() {
     let out = statbrief().args(["check", "--input", SAMPLE, "--json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
-    // 27 ledgers, plus 白水镇's re-sent June block (issue 8).
-    assert_eq!(files.len(), 28);
+    // 27 ledgers, plus 白水镇's re-sent June block (issue 8), with February's
+    // projects ledger sent as 12 town files instead of one (issue 16).
+    assert_eq!(files.len(), 39);
     let sheet = &files[0]["sheets"][0];
     for key in ["sheet", "kind", "period", "rows", "accepted", "blank", "total_rows", "rejected", "skipped_reason"] {
         assert!(sheet.get(key).is_some(), "{key}");

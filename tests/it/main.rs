@@ -20,4 +20,5 @@ mod sample_data;
 mod serve;
 mod stats_definitions;
 mod templates;
+mod town_files;
 mod xlsx;

@@ -60,18 +60,23 @@ pub fn detect(
     }
     let (area, header_merges) = header_area(top.merges, buf, height);
     let groups = GroupCells { merges: &header_merges, used_cols: top.used_cols };
-    let det = match header::detect(&area, &groups) {
+    let detected = header::detect(&area, &groups);
+    // A table whose columns are regions cannot be unpivoted (issue 15): said
+    // loudly, whatever its header happened to match.
+    if let Some((row, region)) = shapes::regions_across(&area) {
+        if detected.as_ref().map_or(true, |d| d.kind == Kind::Indicators && !d.has(Column::Region)) {
+            report.kind = Some(Kind::Indicators);
+            report.skipped_reason = Some(shapes::regions_across_reason(row, &region));
+            return Outcome::Skipped;
+        }
+    }
+    let det = match detected {
         Ok(d) => d,
         // Merged header cells might make it a ledger.
         Err(_) if !top.merges_known && height > 1 => return Outcome::NeedsMerges,
         Err(e) => {
-            match shapes::regions_across(&area) {
-                Some((row, region)) => {
-                    report.kind = Some(Kind::Indicators);
-                    report.skipped_reason = Some(shapes::regions_across_reason(row, &region));
-                }
-                None => report.skipped_reason = Some(e.reason()),
-            }
+            report.skipped_reason = Some(e.reason());
+            super::missing_columns::record(&e, report);
             return Outcome::Skipped;
         }
     };

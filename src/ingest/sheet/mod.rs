@@ -14,6 +14,8 @@ mod cells;
 mod detect;
 mod fill;
 mod markers;
+mod missing_columns;
+pub mod region_context;
 mod rules;
 mod shapes;
 
@@ -104,6 +106,11 @@ struct Ready {
     fill: VerticalFill,
     keys: rules::Keys,
     builder: FrameBuilder,
+    /// The region every row takes when the sheet has no region column (one
+    /// file per town), with its position in the row, and the town a title
+    /// names over a region column.
+    context_region: Option<(usize, String)>,
+    title_town: Option<String>,
 }
 
 impl Ready {
@@ -129,6 +136,8 @@ impl Ready {
             caches: Caches::default(),
             keys: Default::default(),
             builder,
+            context_region: None,
+            title_town: None,
         })
     }
 }
@@ -261,10 +270,15 @@ impl<'a> SheetProcessor<'a> {
             merges_known: self.input.merges_known,
             used_cols: self.used_cols,
         };
+        let issues_before = self.acc.issues.len();
         match detect::detect(&top, &buf, &mut self.acc.report, &mut self.acc.issues) {
             detect::Outcome::Found(found) => {
                 let first = found.first_data_row;
-                self.state = State::Data(Ready::new(*found, &self.input.merges));
+                let mut ready = Ready::new(*found, &self.input.merges);
+                if !self.settle_region(&mut ready, &buf, issues_before) {
+                    return ControlFlow::Break(());
+                }
+                self.state = State::Data(ready);
                 for (row, cells) in buf.iter().filter(|(r, _)| *r >= first) {
                     let cvs: Vec<Cv<'_>> = cells.iter().map(OwnedCell::as_cv).collect();
                     self.data_row(*row, &cvs)?;
@@ -277,6 +291,36 @@ impl<'a> SheetProcessor<'a> {
             }
             detect::Outcome::Skipped => ControlFlow::Break(()),
         }
+    }
+
+    /// Where the rows' region comes from (issue 16); false when the sheet
+    /// cannot be read, and then its header's issues are dropped with it.
+    fn settle_region(&mut self, ready: &mut Ready, buf: &[(u32, Vec<OwnedCell>)], issues_before: usize) -> bool {
+        let header_row = ready.found.det.header_row;
+        let titles: Vec<String> = buf
+            .iter()
+            .filter(|(r, _)| *r < header_row)
+            .flat_map(|(_, cells)| cells.iter().filter_map(|c| c.as_cv().text().map(|t| t.into_owned())))
+            .collect();
+        let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let at = (self.input.file, self.input.sheet);
+        let acc = &mut self.acc;
+        match region_context::decide(&ready.found.det, &titles, at, &mut acc.report, &mut acc.issues) {
+            region_context::Decision::Column { title_town } => ready.title_town = title_town,
+            region_context::Decision::Context(region) => {
+                // A town's own indicator table is the town's rows, not the whole's.
+                if ready.found.whole_area.take().is_some() {
+                    acc.report.layout = Some(crate::model::IndicatorLayout::Long);
+                }
+                ready.context_region = ready.builder.position(Column::Region).map(|p| (p, region));
+            }
+            region_context::Decision::Without => {}
+            region_context::Decision::Skip => {
+                acc.issues.truncate(issues_before);
+                return false;
+            }
+        }
+        true
     }
 
     /// Ends the table at a note or signature line.
@@ -439,6 +483,7 @@ impl<'a> SheetProcessor<'a> {
         if let Some(r) = &ready {
             issues.extend(fraction_growth_warning(&r.found.det, growth, self.input.file, self.input.sheet));
         }
+        let title_town = ready.as_ref().and_then(|r| r.title_town.clone());
         let (file, sheet) = (self.input.file, self.input.sheet);
         let frame = ready.and_then(|r| {
             let kind = r.found.det.kind;
@@ -452,8 +497,16 @@ impl<'a> SheetProcessor<'a> {
                 }
             }
         });
+        if let (Some(town), Some((_, df))) = (&title_town, &frame) {
+            issues.extend(region_context::title_conflict(town, &frame_regions(df), (file, sheet)));
+        }
         if let Some(reason) = &report.skipped_reason {
-            let severity = if report.kind.is_some() { Severity::Error } else { Severity::Info };
+            let severity = match (report.kind, report.looks_like) {
+                (Some(_), _) => Severity::Error,
+                // Looks like a ledger but misses a column: never only a note (issue 16).
+                (None, Some(_)) => Severity::Warning,
+                (None, None) => Severity::Info,
+            };
             issues.push(Issue::new(severity, file, format!("工作表未读取：{reason}")).in_sheet(sheet));
         }
         SheetResult { report, issues, frame }
@@ -471,7 +524,7 @@ fn read_parts(
     ready: &mut Ready,
     is_total: bool,
 ) -> Vec<PartOutcome> {
-    let Ready { found, sheet_period_text, layouts, caches, fill, keys, builder } = ready;
+    let Ready { found, sheet_period_text, layouts, caches, fill, keys, builder, context_region, .. } = ready;
     let kind = found.det.kind;
     let wide = found.parts.len() > 1;
     let mut outcomes = Vec::with_capacity(found.parts.len());
@@ -483,6 +536,10 @@ fn read_parts(
             continue;
         }
         let mut typed = cells::type_row(&view, layout, caches);
+        // One file per town (issue 16): the region its title, sheet, folder or file names.
+        if let Some((p, region)) = context_region {
+            typed.out[*p] = Val::Str(Cow::Borrowed(region.as_str()));
+        }
         let period = rules::row_period(&view, found.sheet_period, &mut typed);
         if let (Some(region), Some(p)) = (&found.whole_area, builder.position(Column::Region)) {
             typed.out[p] = Val::Str(Cow::Owned(region.clone()));
@@ -527,6 +584,14 @@ fn read_parts(
         outcomes.push(PartOutcome::Pushed);
     }
     outcomes
+}
+
+/// The distinct regions of a sheet's accepted rows.
+fn frame_regions(df: &DataFrame) -> Vec<String> {
+    let Ok(col) = df.column(Column::Region.name()) else { return Vec::new() };
+    let Ok(strs) = col.str() else { return Vec::new() };
+    let set: std::collections::BTreeSet<&str> = strs.iter().flatten().collect();
+    set.into_iter().map(str::to_string).collect()
 }
 
 /// A project whose region is the whole area (全县) is counted as a total
