@@ -15,10 +15,23 @@ use std::io::{Cursor, Read};
 /// cell (value + formula), so this caps one sheet near 280 MB.
 pub const MAX_DENSE_CELLS: u64 = 5_000_000;
 
+/// Above this many grid cells in all sheets together the file is not
+/// decoded: calamine decodes every sheet when the workbook is opened and
+/// keeps all the grids, so the per-sheet cap alone let a 40 KB file with ten
+/// sheets just under it hold ~3 GB. Twelve monthly sheets of 5,000 rows × 40
+/// columns (2.4 million) fit four times over; this caps a file near 560 MB.
+pub const MAX_TOTAL_DENSE_CELLS: u64 = 10_000_000;
+
 /// The largest sheet's grid, as (rows, columns), when it exceeds the cap.
 pub fn oversized_sheet(bytes: &[u8]) -> Option<(u64, u64)> {
     let stream = workbook_stream(bytes).ok()?;
     oversized_in(&stream)
+}
+
+/// The grid cells of all sheets together, when they exceed the cap.
+fn oversized_total(stream: &[u8]) -> Option<u64> {
+    let total: u64 = grids(stream).iter().map(|(rows, cols)| rows * cols).sum();
+    (total > MAX_TOTAL_DENSE_CELLS).then_some(total)
 }
 
 /// Why calamine must not open this .xls, if it must not: the compound file
@@ -36,9 +49,14 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             "文件已损坏：工作表的尺寸记录为 {rows} 行 × {cols} 列，超出旧版 Excel 的上限（65536 行 × 256 列），无法安全读取；请用 Excel 打开确认后另存为 xlsx，或向报送单位重新索取"
         ));
     }
-    match oversized_in(&stream) {
-        Some((rows, cols)) => Err(format!(
+    if let Some((rows, cols)) = oversized_in(&stream) {
+        return Err(format!(
             "工作表范围过大（{rows} 行 × {cols} 列，超过 {MAX_DENSE_CELLS} 个单元格），为防止内存耗尽未读取"
+        ));
+    }
+    match oversized_total(&stream) {
+        Some(total) => Err(format!(
+            "各工作表的范围合计过大（共 {total} 个单元格，超过 {MAX_TOTAL_DENSE_CELLS} 个），为防止内存耗尽未读取；请把各工作表分存为几个文件，或另存为 xlsx"
         )),
         None => Ok(()),
     }
@@ -98,15 +116,21 @@ fn impossible_dimensions(stream: &[u8]) -> Option<(u64, u64)> {
 }
 
 fn oversized_in(stream: &[u8]) -> Option<(u64, u64)> {
-    let mut worst: Option<(u64, u64)> = None;
+    grids(stream)
+        .into_iter()
+        .filter(|(rows, cols)| rows * cols > MAX_DENSE_CELLS)
+        .max_by_key(|(rows, cols)| rows * cols)
+}
+
+/// Each substream's grid as calamine will build it, as (rows, columns): the
+/// bounding box of its cell records.
+fn grids(stream: &[u8]) -> Vec<(u64, u64)> {
+    let mut grids = Vec::new();
     // (min row, min col, max row, max col) of the current substream.
     let mut bbox: Option<(u32, u32, u32, u32)> = None;
     let mut flush = |bbox: &mut Option<(u32, u32, u32, u32)>| {
         if let Some((r0, c0, r1, c1)) = bbox.take() {
-            let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
-            if rows * cols > MAX_DENSE_CELLS && worst.is_none_or(|(r, c)| r * c < rows * cols) {
-                worst = Some((rows, cols));
-            }
+            grids.push((u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1));
         }
     };
     let mut pos = 0usize;
@@ -139,5 +163,5 @@ fn oversized_in(stream: &[u8]) -> Option<(u64, u64)> {
         }
     }
     flush(&mut bbox);
-    worst
+    grids
 }
