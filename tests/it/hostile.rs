@@ -347,6 +347,21 @@ fn an_xls_whose_sheets_together_are_too_large_is_refused() {
     assert_eq!(sheet(&ing, "2025年3月重点项目台账.xlsx", "3月").accepted, 2);
 }
 
+#[test]
+fn every_trailing_bracket_is_cut_from_a_header_so_normalising_twice_changes_nothing() {
+    use statbrief::ingest::header::normalize_header;
+    // Fuzzer finding (cell_values): `R ()(uecteected)` normalised to `R()`,
+    // and that again to `R`: only one trailing bracket was cut.
+    let once = normalize_header("R ()(uecteected)");
+    assert_eq!((once.text.as_str(), once.unit.as_deref()), ("R", Some("uecteected")));
+    assert_eq!(normalize_header("R").text, "R");
+    // As a ledger writes it: the unit, then a note; both cut, the unit is the last.
+    let h = normalize_header("本年累计完成投资（万元）（注1）");
+    assert_eq!((h.text.as_str(), h.unit.as_deref()), ("本年累计完成投资", Some("注1")));
+    let h = normalize_header("2023年计划投资【单位:万元】");
+    assert_eq!((h.text.as_str(), h.unit.as_deref()), ("计划投资", Some("万元")));
+}
+
 // ───────────────────────── CSV: line endings, NUL, UTF-16 ─────────────────────────
 
 #[test]
