@@ -311,6 +311,52 @@ fn an_xls_whose_dimensions_record_is_impossible_is_refused() {
     );
 }
 
+/// BIFF8 records for the xls-guard tests: BOF (worksheet or globals), NUMBER, EOF.
+fn bof(dt: u8) -> Vec<u8> {
+    biff(0x0809, &[0x00, 0x06, dt, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+}
+
+fn number(row: u16, col: u16) -> Vec<u8> {
+    let mut d = Vec::new();
+    for v in [row, col, 0] {
+        d.extend_from_slice(&v.to_le_bytes());
+    }
+    d.extend_from_slice(&1.5f64.to_le_bytes());
+    biff(0x0203, &d)
+}
+
+/// An .xls whose globals list one BOUNDSHEET per offset (relative to the
+/// end of the globals), followed by `body`.
+fn xls_with_sheets_at(offsets: &[usize], body: &[u8]) -> Vec<u8> {
+    let boundsheet = |pos: u32, i: usize| {
+        let mut d = pos.to_le_bytes().to_vec();
+        d.extend_from_slice(&[0, 0, 2, 0, b'S', b'0' + (i % 10) as u8]);
+        biff(0x0085, &d)
+    };
+    // BOF 20 bytes, each BOUNDSHEET 14, EOF 4.
+    let globals_len = 20 + 14 * offsets.len() + 4;
+    let mut stream = bof(0x05);
+    for (i, off) in offsets.iter().enumerate() {
+        stream.extend(boundsheet((globals_len + off) as u32, i));
+    }
+    stream.extend(biff(0x000A, &[]));
+    stream.extend_from_slice(body);
+    let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/Workbook").unwrap().write_all(&stream).unwrap();
+    comp.flush().unwrap();
+    comp.into_inner().into_inner()
+}
+
+/// The error for one guarded .xls read beside a good ledger (which must still be read).
+fn guarded_xls_error(bytes: &[u8]) -> String {
+    let dir = tmp();
+    good_ledger(dir.path());
+    raw_file(dir.path(), "大表.xls", bytes);
+    let ing = run(dir.path());
+    assert_eq!(sheet(&ing, "2025年3月重点项目台账.xlsx", "3月").accepted, 2);
+    file_error(&ing, "大表.xls")
+}
+
 #[test]
 fn an_xls_whose_sheets_together_are_too_large_is_refused() {
     // Fuzzer finding: a 31 KB .xls whose one sheet spans just under the
@@ -320,31 +366,50 @@ fn an_xls_whose_sheets_together_are_too_large_is_refused() {
     // add up past any memory. Three sheets of 20,000 rows × 200 columns
     // (two cells each, at the corners): 4 million cells each, under the
     // per-sheet cap, 12 million together, over the cap for the whole file.
-    let number = |row: u16, col: u16| {
-        let mut d = Vec::new();
-        for v in [row, col, 0] {
-            d.extend_from_slice(&v.to_le_bytes());
-        }
-        d.extend_from_slice(&1.5f64.to_le_bytes());
-        biff(0x0203, &d)
-    };
-    let bof = |dt: u8| biff(0x0809, &[0x00, 0x06, dt, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    let mut stream = [bof(0x05), biff(0x000A, &[])].concat();
-    for _ in 0..3 {
-        stream.extend([bof(0x10), number(0, 0), number(19_999, 199), biff(0x000A, &[])].concat());
-    }
-    let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    comp.create_stream("/Workbook").unwrap().write_all(&stream).unwrap();
-    comp.flush().unwrap();
-    let dir = tmp();
-    good_ledger(dir.path());
-    raw_file(dir.path(), "三张大表.xls", &comp.into_inner().into_inner());
-    let ing = run(dir.path());
+    let sheet = [bof(0x10), number(0, 0), number(19_999, 199), biff(0x000A, &[])].concat();
+    let xls = xls_with_sheets_at(&[0, sheet.len(), 2 * sheet.len()], &sheet.repeat(3));
     assert_eq!(
-        file_error(&ing, "三张大表.xls"),
+        guarded_xls_error(&xls),
         "无法打开：各工作表的范围合计过大（共 12000000 个单元格，超过 10000000 个），为防止内存耗尽未读取；请把各工作表分存为几个文件，或另存为 xlsx"
     );
-    assert_eq!(sheet(&ing, "2025年3月重点项目台账.xlsx", "3月").accepted, 2);
+}
+
+#[test]
+fn an_xls_sheet_is_measured_from_where_its_directory_entry_points() {
+    // Fuzzer finding: a 427 KB .xls made calamine ask for 78 GB (the
+    // process aborted). calamine reads each sheet from the offset in its
+    // BOUNDSHEET record; this one pointed into the middle of a record, so
+    // the bytes read from there held cells far apart, while the guard had
+    // walked the stream in order and seen small sheets. Here the sheet's
+    // offset points inside a drawing record (0x00EC) that carries a BOF, a
+    // cell at A1, one at row 65536 column 65536 and an EOF: read in order
+    // there is no cell at all; read as calamine reads it, the grid is
+    // 65,536 × 65,536.
+    let hidden = [bof(0x10), number(0, 0), number(65_535, 65_535), biff(0x000A, &[])].concat();
+    let drawing = biff(0x00EC, &hidden);
+    let xls = xls_with_sheets_at(&[4], &drawing);
+    assert_eq!(
+        guarded_xls_error(&xls),
+        "无法打开：工作表范围过大（65536 行 × 65536 列，超过 5000000 个单元格），为防止内存耗尽未读取"
+    );
+}
+
+#[test]
+fn an_xls_whose_directory_names_one_sheet_again_and_again_is_refused() {
+    // The same offset named by 40 directory entries: calamine would read
+    // the 54 KB sheet 40 times. Real sheets never overlap, so reading all
+    // sheets costs about one pass over the stream; past two passes and 1 MB
+    // the file is damaged.
+    let mut sheet = bof(0x10);
+    for r in 0..3000 {
+        sheet.extend(number(r, 0));
+    }
+    sheet.extend(biff(0x000A, &[]));
+    let xls = xls_with_sheets_at(&[0; 40], &sheet);
+    assert_eq!(
+        guarded_xls_error(&xls),
+        "无法打开：文件已损坏：旧版 xls 的工作表目录指向相互重叠的位置，无法安全读取；请用 Excel 打开确认后另存为 xlsx，或向报送单位重新索取"
+    );
 }
 
 #[test]
