@@ -38,7 +38,8 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, Error> {
         report::console::render_check(&ingested.quality)
     };
     if let Some(dir) = &opts.tidy {
-        report::tidy::write_tidy(&ingested.ledgers, dir)?;
+        // Staged and locked like `run`'s outputs (see `outputs`).
+        outputs::write_folder(dir, |staging| report::tidy::write_tidy(&ingested.ledgers, staging).map(|_| ()))?;
     }
     let mut stdout = stdout;
     if let Some(dir) = &opts.returns {

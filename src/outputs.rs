@@ -170,6 +170,23 @@ impl Staging {
     }
 }
 
+/// Writes one folder as a run writes `--out`: under its lock, into a staging
+/// folder beside it, moved into place only when `write` has succeeded (the
+/// same injected failures apply). `check --tidy` writes its data this way, so
+/// a failed or concurrent check never leaves half a data folder either.
+pub fn write_folder(out: &Path, write: impl FnOnce(&Path) -> Result<(), Error>) -> Result<(), Error> {
+    let lock = lock(out)?;
+    let staging = Staging::begin(out, &lock)?;
+    let written = fault("render").and_then(|_| write(staging.dir())).and_then(|_| fault("write"));
+    if let Err(e) = written {
+        staging.discard();
+        return Err(e);
+    }
+    staging.commit()?;
+    drop(lock);
+    Ok(())
+}
+
 /// Moves the entries of `old` that `new` does not have into `new`.
 fn carry_over(old: &Path, new: &Path) -> Result<(), Error> {
     let entries = fs::read_dir(old).map_err(|e| io_err(old, e))?;

@@ -4,6 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use statbrief::ingest::folds;
 use statbrief::ingest::header::normalize_header;
 use statbrief::ingest::values::{self, Cv};
 
@@ -16,24 +17,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = values::cell_number(&Cv::Text(text));
     let _ = values::cell_date(&Cv::Text(text));
     let _ = values::money_factor(text);
-    let _ = values::fold_project_status(text);
-    let _ = values::fold_category(text);
-    let _ = values::fold_tier(text);
-    let _ = values::fold_problem_status(text);
-    let _ = values::fold_satisfaction(text);
+    let _ = folds::project_status(text);
+    let _ = folds::category(text);
+    let _ = folds::tier(text);
+    let _ = folds::problem_status(text);
+    let _ = folds::satisfaction(text);
+    let _ = folds::says_no_problem(text);
     let _ = values::uscc_is_valid(text);
     let once = normalize_header(text);
-    assert_eq!(
-        normalize_header(&once.text).text,
-        once.text,
-        "header normalisation is not idempotent"
-    );
+    assert_eq!(normalize_header(&once.text).text, once.text, "header normalisation is not idempotent");
     let label = values::normalize_label(text);
-    assert_eq!(
-        values::normalize_label(&label),
-        label,
-        "label normalisation is not idempotent"
-    );
+    assert_eq!(values::normalize_label(&label), label, "label normalisation is not idempotent");
     if data.len() >= 8 {
         let v = f64::from_le_bytes(data[..8].try_into().unwrap_or([0; 8]));
         let _ = values::cell_number(&Cv::Num(v));

@@ -37,23 +37,39 @@ pub fn normalize_header(raw: &str) -> Header {
     let simple = to_simplified(&folded);
     let mut text: &str = &simple;
     let mut unit = None;
+    // Cut until nothing more is cut: `投资(万元)(注1)` loses both brackets, so
+    // that normalising a normalised header changes nothing (the fuzzer found
+    // `R()(x)` → `R()` → `R`). The unit is the last bracket, as written.
+    loop {
+        let before = text.len();
+        if let Some((body, inner)) = trailing_bracket(text) {
+            unit.get_or_insert_with(|| inner.to_string());
+            text = body;
+        }
+        text = match leading_year().find(text) {
+            // Keep `2023年1-5月…` as `1-5月…`, and a bare `2023年` as it is.
+            Some(m) if m.end() < text.len() => &text[m.end()..],
+            _ => text,
+        };
+        if text.len() == before {
+            break;
+        }
+    }
+    Header { text: text.to_string(), unit }
+}
+
+/// A bracketed part at the end of a header: (the text before it, what is
+/// inside, less a leading `单位:`).
+fn trailing_bracket(text: &str) -> Option<(&str, &str)> {
     for (open, close) in [('(', ')'), ('【', '】'), ('[', ']'), ('〔', '〕')] {
         if let Some(body) = text.strip_suffix(close) {
             if let Some(pos) = body.rfind(open) {
                 let inner = &body[pos + open.len_utf8()..];
-                let inner = inner.strip_prefix("单位:").unwrap_or(inner);
-                unit = Some(inner.to_string());
-                text = &body[..pos];
-                break;
+                return Some((&body[..pos], inner.strip_prefix("单位:").unwrap_or(inner)));
             }
         }
     }
-    let text = match leading_year().find(text) {
-        // Keep `2023年1-5月…` as `1-5月…`, and a bare `2023年` as it is.
-        Some(m) if m.end() < text.len() => &text[m.end()..],
-        _ => text,
-    };
-    Header { text: text.to_string(), unit }
+    None
 }
 
 /// One recognised column of the sheet.

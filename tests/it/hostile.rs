@@ -311,6 +311,122 @@ fn an_xls_whose_dimensions_record_is_impossible_is_refused() {
     );
 }
 
+/// BIFF8 records for the xls-guard tests: BOF (worksheet or globals), NUMBER, EOF.
+fn bof(dt: u8) -> Vec<u8> {
+    biff(0x0809, &[0x00, 0x06, dt, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+}
+
+fn number(row: u16, col: u16) -> Vec<u8> {
+    let mut d = Vec::new();
+    for v in [row, col, 0] {
+        d.extend_from_slice(&v.to_le_bytes());
+    }
+    d.extend_from_slice(&1.5f64.to_le_bytes());
+    biff(0x0203, &d)
+}
+
+/// An .xls whose globals list one BOUNDSHEET per offset (relative to the
+/// end of the globals), followed by `body`.
+fn xls_with_sheets_at(offsets: &[usize], body: &[u8]) -> Vec<u8> {
+    let boundsheet = |pos: u32, i: usize| {
+        let mut d = pos.to_le_bytes().to_vec();
+        d.extend_from_slice(&[0, 0, 2, 0, b'S', b'0' + (i % 10) as u8]);
+        biff(0x0085, &d)
+    };
+    // BOF 20 bytes, each BOUNDSHEET 14, EOF 4.
+    let globals_len = 20 + 14 * offsets.len() + 4;
+    let mut stream = bof(0x05);
+    for (i, off) in offsets.iter().enumerate() {
+        stream.extend(boundsheet((globals_len + off) as u32, i));
+    }
+    stream.extend(biff(0x000A, &[]));
+    stream.extend_from_slice(body);
+    let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/Workbook").unwrap().write_all(&stream).unwrap();
+    comp.flush().unwrap();
+    comp.into_inner().into_inner()
+}
+
+/// The error for one guarded .xls read beside a good ledger (which must still be read).
+fn guarded_xls_error(bytes: &[u8]) -> String {
+    let dir = tmp();
+    good_ledger(dir.path());
+    raw_file(dir.path(), "大表.xls", bytes);
+    let ing = run(dir.path());
+    assert_eq!(sheet(&ing, "2025年3月重点项目台账.xlsx", "3月").accepted, 2);
+    file_error(&ing, "大表.xls")
+}
+
+#[test]
+fn an_xls_whose_sheets_together_are_too_large_is_refused() {
+    // Fuzzer finding: a 31 KB .xls whose one sheet spans just under the
+    // per-sheet cap (5 million grid cells) cost 400 MB and a second to open,
+    // within the cap; but calamine decodes every sheet when the workbook is
+    // opened and keeps them all, so several such sheets in one small file
+    // add up past any memory. Three sheets of 20,000 rows × 200 columns
+    // (two cells each, at the corners): 4 million cells each, under the
+    // per-sheet cap, 12 million together, over the cap for the whole file.
+    let sheet = [bof(0x10), number(0, 0), number(19_999, 199), biff(0x000A, &[])].concat();
+    let xls = xls_with_sheets_at(&[0, sheet.len(), 2 * sheet.len()], &sheet.repeat(3));
+    assert_eq!(
+        guarded_xls_error(&xls),
+        "无法打开：各工作表的范围合计过大（共 12000000 个单元格，超过 10000000 个），为防止内存耗尽未读取；请把各工作表分存为几个文件，或另存为 xlsx"
+    );
+}
+
+#[test]
+fn an_xls_sheet_is_measured_from_where_its_directory_entry_points() {
+    // Fuzzer finding: a 427 KB .xls made calamine ask for 78 GB (the
+    // process aborted). calamine reads each sheet from the offset in its
+    // BOUNDSHEET record; this one pointed into the middle of a record, so
+    // the bytes read from there held cells far apart, while the guard had
+    // walked the stream in order and seen small sheets. Here the sheet's
+    // offset points inside a drawing record (0x00EC) that carries a BOF, a
+    // cell at A1, one at row 65536 column 65536 and an EOF: read in order
+    // there is no cell at all; read as calamine reads it, the grid is
+    // 65,536 × 65,536.
+    let hidden = [bof(0x10), number(0, 0), number(65_535, 65_535), biff(0x000A, &[])].concat();
+    let drawing = biff(0x00EC, &hidden);
+    let xls = xls_with_sheets_at(&[4], &drawing);
+    assert_eq!(
+        guarded_xls_error(&xls),
+        "无法打开：工作表范围过大（65536 行 × 65536 列，超过 5000000 个单元格），为防止内存耗尽未读取"
+    );
+}
+
+#[test]
+fn an_xls_whose_directory_names_one_sheet_again_and_again_is_refused() {
+    // The same offset named by 40 directory entries: calamine would read
+    // the 54 KB sheet 40 times. Real sheets never overlap, so reading all
+    // sheets costs about one pass over the stream; past two passes and 1 MB
+    // the file is damaged.
+    let mut sheet = bof(0x10);
+    for r in 0..3000 {
+        sheet.extend(number(r, 0));
+    }
+    sheet.extend(biff(0x000A, &[]));
+    let xls = xls_with_sheets_at(&[0; 40], &sheet);
+    assert_eq!(
+        guarded_xls_error(&xls),
+        "无法打开：文件已损坏：旧版 xls 的工作表目录指向相互重叠的位置，无法安全读取；请用 Excel 打开确认后另存为 xlsx，或向报送单位重新索取"
+    );
+}
+
+#[test]
+fn every_trailing_bracket_is_cut_from_a_header_so_normalising_twice_changes_nothing() {
+    use statbrief::ingest::header::normalize_header;
+    // Fuzzer finding (cell_values): `R ()(uecteected)` normalised to `R()`,
+    // and that again to `R`: only one trailing bracket was cut.
+    let once = normalize_header("R ()(uecteected)");
+    assert_eq!((once.text.as_str(), once.unit.as_deref()), ("R", Some("uecteected")));
+    assert_eq!(normalize_header("R").text, "R");
+    // As a ledger writes it: the unit, then a note; both cut, the unit is the last.
+    let h = normalize_header("本年累计完成投资（万元）（注1）");
+    assert_eq!((h.text.as_str(), h.unit.as_deref()), ("本年累计完成投资", Some("注1")));
+    let h = normalize_header("2023年计划投资【单位:万元】");
+    assert_eq!((h.text.as_str(), h.unit.as_deref()), ("计划投资", Some("万元")));
+}
+
 // ───────────────────────── CSV: line endings, NUL, UTF-16 ─────────────────────────
 
 #[test]
@@ -825,6 +941,88 @@ fn two_runs_on_one_output_folder_do_not_interleave() {
     assert_eq!(metrics["as_of"], "2025-06", "only the first run wrote");
     // Once the first is done, the lock is free again.
     assert_eq!(run_sample(&out, "2025Q1", None).status.code(), Some(0));
+}
+
+/// `statbrief check --input <input> --tidy <tidy>`, with an injected failure.
+fn check_tidy(input: &Path, tidy: &Path, fail: Option<&str>) -> std::process::Output {
+    let mut cmd = statbrief();
+    cmd.args(["check", "--input"]).arg(input).arg("--tidy").arg(tidy);
+    if let Some(f) = fail {
+        cmd.env("STATBRIEF_FAIL_AT", f);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_failed_check_tidy_leaves_the_previous_tidy_data_whole() {
+    let dir = tmp();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    good_ledger(&input);
+    let data = dir.path().join("data");
+    let first = check_tidy(&input, &data, None);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    std::fs::write(data.join("说明.txt"), "整理后的台账").unwrap();
+    let before = snapshot(&data);
+    // Four kinds, each as Parquet and CSV, and the office's note.
+    assert_eq!(before.len(), 9, "{:?}", before.iter().map(|f| &f.0).collect::<Vec<_>>());
+    let projects = String::from_utf8_lossy(&std::fs::read(data.join("projects.csv")).unwrap()).into_owned();
+    assert!(projects.contains("甲项目") && projects.contains("乙项目"), "{projects}");
+    // The sample folder would write other data: every failure must keep the old.
+    for fail in ["render", "write", "move", "write:abort", "move:abort"] {
+        let r = check_tidy(Path::new(SAMPLE), &data, Some(fail));
+        if fail.ends_with(":abort") {
+            assert_eq!(r.status.code(), None, "{fail}: killed by a signal");
+        } else {
+            assert_eq!(r.status.code(), Some(3), "{fail}");
+            let stderr = String::from_utf8_lossy(&r.stderr);
+            assert!(stderr.contains(&format!("写出结果失败：测试注入的故障（{fail}）")), "{fail}: {stderr}");
+        }
+        if fail == "move:abort" {
+            // Killed between the two renames: the old data whole under its aside name.
+            assert!(!data.exists());
+            assert!(snapshot(&dir.path().join(".data.old")) == before);
+        }
+        if fail.ends_with(":abort") {
+            // The next check repairs what the killed one left, before anything else.
+            assert_eq!(check_tidy(Path::new(SAMPLE), &data, Some("render")).status.code(), Some(3));
+        }
+        assert!(snapshot(&data) == before, "{fail}: the previous tidy data changed");
+        let left: Vec<String> = leftovers(&data).into_iter().filter(|n| n != "in").collect();
+        assert!(left.is_empty(), "{fail}: {left:?}");
+    }
+    // A check that succeeds replaces the data and keeps the note.
+    assert_eq!(check_tidy(Path::new(SAMPLE), &data, None).status.code(), Some(0));
+    let projects = String::from_utf8_lossy(&std::fs::read(data.join("projects.csv")).unwrap()).into_owned();
+    assert!(!projects.contains("甲项目"), "the sample's projects replace the two");
+    assert_eq!(std::fs::read_to_string(data.join("说明.txt")).unwrap(), "整理后的台账");
+}
+
+#[test]
+fn two_checks_writing_one_tidy_folder_do_not_interleave() {
+    let dir = tmp();
+    let data = dir.path().join("data");
+    let lock = dir.path().join(".data.lock");
+    let mut first = statbrief()
+        .args(["check", "--input", SAMPLE, "--tidy"])
+        .arg(&data)
+        .env("STATBRIEF_HOLD_LOCK_MS", "4000")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while std::fs::read_to_string(&lock).map(|s| s.trim().is_empty()).unwrap_or(true) {
+        assert!(started.elapsed().as_secs() < 30, "the first check never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = check_tidy(Path::new(SAMPLE), &data, None);
+    assert_eq!(second.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains(&format!("另一个 statbrief 正在向 {} 写出结果", data.display())), "{stderr}");
+    assert!(first.wait().unwrap().success());
+    assert!(data.join("projects.parquet").exists());
+    // The lock is free again once the first is done.
+    assert_eq!(check_tidy(Path::new(SAMPLE), &data, None).status.code(), Some(0));
 }
 
 // ───────────────────────── limits ─────────────────────────
