@@ -11,7 +11,6 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Grouped, Overdue, ProblemFigures, ProblemStatus, Satisfaction, Tier, VisitsMonth, VisitsReport};
 use polars::prelude::*;
-use std::collections::HashMap;
 
 /// (visit id) or (date, cadre, enterprise).
 type VisitKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>, Option<&'a str>);
@@ -98,7 +97,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let mut visit_set: PlHashSet<VisitKey<'_>> = PlHashSet::default();
     let mut enterprise_set: PlHashSet<&str> = PlHashSet::default();
     let mut cadre_set: PlHashSet<&str> = PlHashSet::default();
-    let mut monthly: HashMap<u32, (PlHashSet<VisitKey<'_>>, i64, i64)> = HashMap::new();
+    let mut monthly: PlHashMap<u32, (PlHashSet<VisitKey<'_>>, i64, i64)> = PlHashMap::default();
     // The whole and every group are accumulated the same way, so each group
     // carries every figure the whole has (SPEC §2.3).
     let mut whole = Acc::default();
