@@ -13,6 +13,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bar on standard error.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Log each file as it is read, with its time.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -129,6 +135,7 @@ impl LimitArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    statbrief::progress::init(cli.quiet, cli.verbose);
     let result = match cli.command {
         Command::Check { input, json, strict, tidy, returns, limits } => {
             app::check(&app::CheckOptions { input, json, strict, tidy, returns, limits: limits.limits() })
