@@ -29,7 +29,9 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let in_period = df
         .clone()
         .lazy()
-        .select([period_ok.and(date.clone().gt_eq(lit(as_of.year_start_days()))).and(date.lt_eq(lit(as_of.end_days())))])
+        .select([period_ok
+            .and(date.clone().gt_eq(lit(as_of.year_start_days())))
+            .and(date.lt_eq(lit(as_of.end_days())))])
         .collect()?;
     let in_period = in_period.columns().first().map(|c| c.bool().cloned()).transpose()?;
     let rows = match in_period {

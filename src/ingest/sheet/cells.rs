@@ -16,8 +16,8 @@ use super::super::values::{
 use super::fill::VerticalFill;
 use crate::model::{Column, Kind};
 use crate::quality::{Issue, Severity};
-use std::borrow::Cow;
 use polars::prelude::PlHashMap as HashMap;
+use std::borrow::Cow;
 
 /// One data row of the sheet, with merged label cells filled down.
 pub struct RowView<'r, 'c> {

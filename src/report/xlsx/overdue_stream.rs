@@ -76,7 +76,7 @@ pub(super) fn overdue_streamed(
             };
         }
         match NaiveDate::parse_from_str(&o.deadline, "%Y-%m-%d") {
-            Ok(d) => ws.write_date_with_format(row, 4, &d, f.data(Fmt::Date, false)).map_err(xl)?,
+            Ok(d) => ws.write_date_with_format(row, 4, d, f.data(Fmt::Date, false)).map_err(xl)?,
             Err(_) => ws.write_string_with_format(row, 4, &o.deadline, f.data(Fmt::Text, false)).map_err(xl)?,
         };
         ws.write_number_with_format(row, 5, o.days_overdue as f64, f.data(Fmt::Count, false)).map_err(xl)?;
