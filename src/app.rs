@@ -129,6 +129,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     // `outputs`).
     let lock = outputs::lock(&opts.out)?;
     let staging = outputs::Staging::begin(&opts.out, &lock)?;
+    crate::progress::start_writing(5);
     // Two independent jobs, one per core: the tidy data (written by polars),
     // and the statistics followed by the four reports.
     let (rendered, staged) = rayon::join(
@@ -136,6 +137,9 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
             outputs::fault("render")?;
             let report = stats::compute(&ingested, as_of, &config)?;
             timing("statistics", started);
+            crate::progress::step("统计完成，正在写逾期清单", true);
+            report::overdue_data::write_overdue(&report.visits.overdue, &staging.dir().join("data"))?;
+            crate::progress::step("逾期清单已写出，正在生成报告", true);
             // The workbook is the slowest report; the three texts are built
             // beside it, on whichever core the tidy data has left free.
             let (workbook, texts) = rayon::join(
@@ -150,6 +154,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
                 },
             );
             timing("reports", started);
+            crate::progress::step("报告已生成", true);
             let (metrics, html, article, docx) = texts?;
             let workbook = workbook?;
             let files = vec![
@@ -164,6 +169,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         || {
             let staged = report::tidy::write_tidy(&ingested.ledgers, &staging.dir().join("data"));
             timing("tidy data", started);
+            crate::progress::step("整理数据已写出", true);
             staged
         },
     );
@@ -179,11 +185,14 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let report = match written {
         Ok(r) => r,
         Err(e) => {
+            crate::progress::done_writing();
             staging.discard();
             return Err(e);
         }
     };
     staging.commit()?;
+    crate::progress::step("已写出", true);
+    crate::progress::done_writing();
     drop(lock);
     timing("written", started);
     let mut stdout = report::console::render_summary(&report, &opts.out);

@@ -45,7 +45,7 @@ pub const METRICS: &[(&str, &str, &str, &str)] = &[
     ("visits.on_time_rate", "按期办结率", "%", "办结日期不晚于办结时限的已解决问题 / 有办结日期的已解决问题 × 100。办结时限缺省为走访日期 + 层级天数（当场办3，部门办15，领导办30，未填15；可配置）。"),
     ("visits.median_days", "办结天数中位数", "天", "已解决问题（办结日期 − 走访日期）的中位数。"),
     ("visits.satisfaction_rate", "企业满意率", "%", "(满意 + 基本满意) / 有满意度评价的问题 × 100。"),
-    ("visits.overdue / overdue_count", "逾期问题", "天", "未解决（含无法解决）且办结时限早于 M 月末的问题；days_overdue = M 月末 − 办结时限；督办颜色 蓝（1–7天）、黄（8–30天）、红（30天以上），阈值可配置。按逾期天数从多到少排列。"),
+    ("visits.overdue / overdue_count", "逾期问题", "天", "未解决（含无法解决）且办结时限早于 M 月末的问题；days_overdue = M 月末 − 办结时限；督办颜色 蓝（1–7天）、黄（8–30天）、红（30天以上），阈值可配置。按逾期天数从多到少排列。metrics.json 只列逾期最久的 1000 个（overdue_count 为总数），完整清单见 data/overdue.parquet、data/overdue.csv 和 briefing.xlsx「逾期督办」工作表。"),
     ("visits.resolution_target / satisfaction_target", "问题解决率目标 / 企业满意率目标", "%", "目标任务表中“问题解决率”“企业满意率”的全县（全市…）目标。"),
     ("visits.by_category / by_tier / by_region / by_unit", "分类 / 分层级 / 分地区 / 分单位", "", "与全部问题相同的各项：problems、resolved、in_progress、unresolvable、resolution_rate、on_time_rate、median_days、satisfaction_rate、overdue_count；标签在 category/tier/region/cadre_unit 字段，空标签为“（未填报）”，列出但不参加排名；by_unit 按 resolution_rate 竞争排名。"),
     ("visits.monthly[]", "逐月走访", "", "按走访日期所在月份：走访次数、问题数、其中已解决数。"),

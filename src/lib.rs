@@ -12,6 +12,7 @@ pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod outputs;
+pub mod progress;
 pub mod quality;
 pub mod report;
 pub mod sample;

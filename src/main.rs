@@ -13,6 +13,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bar on standard error.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Log each file as it is read, with its time.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -97,7 +103,17 @@ enum Command {
         /// 1 = the committed sample; larger values multiply projects and visits.
         #[arg(long, default_value_t = 1)]
         scale: u32,
+        /// county (the committed sample) or province (100 regions, a year of
+        /// monthly visit increments; --scale in tenths of the full set).
+        #[arg(long, value_enum, default_value_t = Shape::County)]
+        shape: Shape,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Shape {
+    County,
+    Province,
 }
 
 /// Limits on the input (exit status 2 when one is hit).
@@ -119,6 +135,7 @@ impl LimitArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    statbrief::progress::init(cli.quiet, cli.verbose);
     let result = match cli.command {
         Command::Check { input, json, strict, tidy, returns, limits } => {
             app::check(&app::CheckOptions { input, json, strict, tidy, returns, limits: limits.limits() })
@@ -136,11 +153,14 @@ fn main() -> ExitCode {
                 body_limit: max_upload_mb.saturating_mul(1024 * 1024),
             })
         }
-        Command::Sample { out, scale } => statbrief::sample::generate(&out, scale)
-            .map(|_| app::Outcome {
-                stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0
-            })
-            .map_err(|e| statbrief::Error::Output(e.to_string())),
+        Command::Sample { out, scale, shape } => match shape {
+            Shape::County => statbrief::sample::generate(&out, scale).map(|_| ()),
+            Shape::Province => statbrief::sample::province::generate(&out, scale).map(|_| ()),
+        }
+        .map(|_| app::Outcome {
+            stdout: format!("样例数据已写入 {}\n", out.display()), stderr: None, exit_code: 0
+        })
+        .map_err(|e| statbrief::Error::Output(e.to_string())),
     };
     match result {
         Ok(outcome) => {

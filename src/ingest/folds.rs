@@ -93,6 +93,18 @@ pub const NO_PROBLEM: [&str; 16] = [
 
 /// True when a problem cell means there was no problem.
 pub fn says_no_problem(raw: &str) -> bool {
+    // Every phrase above is a sign or holds 无, 没 or 暂; a text with none
+    // of them (in any spelling NFKC or Traditional → Simplified could turn
+    // into one) cannot fold into a phrase. This skips normalising every
+    // problem text of a province-scale ledger.
+    let could_be = |c: char| {
+        matches!(c, '无' | '無' | '没' | '沒' | '暂' | '暫' | '/' | '-' | '—')
+            || matches!(c, '／' | '－' | '\u{FE58}' | '\u{FE63}')
+            || matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}')
+    };
+    if !raw.chars().any(could_be) {
+        return false;
+    }
     let s = normalize_label(raw);
     let s = s.trim_end_matches(['。', '.', '!', '！']);
     NO_PROBLEM.contains(&s)

@@ -247,7 +247,13 @@ fn map_row(kind: Kind, area: &HeaderArea, norm: &NormalizedArea, row: usize, gro
         });
         match matched {
             Some((i, strength, unit)) => matches.push((
-                MappedColumn { sheet_col: c as u32, canon: i, unit, header: raw.trim().to_string(), group: group.cloned() },
+                MappedColumn {
+                    sheet_col: c as u32,
+                    canon: i,
+                    unit,
+                    header: raw.trim().to_string(),
+                    group: group.cloned(),
+                },
                 strength,
             )),
             None if columns::is_period_header(&sub.text) && period_col.is_none() => period_col = Some(c as u32),

@@ -244,23 +244,30 @@ pub fn ingest_with(root: &Path, limits: &Limits) -> Result<Ingested, Error> {
 /// office), which a sheet without a region column may take its region from.
 pub fn ingest_in(root: &Path, limits: &Limits, names: &sheet::region_context::RegionNames) -> Result<Ingested, Error> {
     let files = discover(root)?;
+    let mut sizes = Vec::with_capacity(files.len());
     for p in &files {
         let len = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
         limits.check_file(&relative(root, p), len)?;
+        sizes.push(len);
     }
     install_panic_hook();
+    crate::progress::start_reading(files.len(), sizes.iter().sum());
     let rows = limits::RowCounter::default();
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
-        .filter_map(|p| {
+        .zip(&sizes)
+        .filter_map(|(p, &len)| {
             if rows.exceeded(limits.max_rows) {
                 return None;
             }
+            let started = std::time::Instant::now();
             let o = sheet::region_context::with_names(names, || read_one(root, p));
+            crate::progress::file_read(&o.report.path, len, started.elapsed());
             rows.add(o.report.sheets.iter().map(|s| s.rows).sum());
             Some(o)
         })
         .collect();
+    crate::progress::done_reading();
     if rows.exceeded(limits.max_rows) {
         return Err(limits.rows_error(rows.total()));
     }

@@ -13,7 +13,7 @@ use super::columns;
 use super::header::{self, GroupCells};
 use super::values::Cv;
 use crate::model::Kind;
-use std::collections::HashSet;
+use polars::prelude::PlHashSet as HashSet;
 use std::sync::OnceLock;
 
 /// Every literal header alias of every kind, and the period column's.

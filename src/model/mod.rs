@@ -9,7 +9,9 @@ mod column;
 mod domain;
 
 pub use column::Column;
-pub use domain::{Colour, Flag, IndicatorLayout, Kind, ProblemStatus, ProjectStatus, Satisfaction, Tier, UNLABELLED, WHOLE};
+pub use domain::{
+    Colour, Flag, IndicatorLayout, Kind, ProblemStatus, ProjectStatus, Satisfaction, Tier, UNLABELLED, WHOLE,
+};
 
 use crate::quality::DataQuality;
 use serde::{Serialize, Serializer};
@@ -191,8 +193,21 @@ pub struct VisitsReport {
     pub by_tier: Vec<Grouped<ProblemFigures>>,
     pub by_region: Vec<Grouped<ProblemFigures>>,
     pub by_unit: Vec<Grouped<ProblemFigures>>,
+    /// Every overdue problem, worst first. metrics.json lists only the worst
+    /// [`OVERDUE_IN_JSON`] (the count is `overdue_count`); the full list is
+    /// `data/overdue.*` and the workbook's 逾期督办 sheet (issue 9).
+    #[serde(serialize_with = "worst_overdue")]
     pub overdue: Vec<Overdue>,
     pub monthly: Vec<VisitsMonth>,
+}
+
+/// How many overdue problems metrics.json lists: a province's year has
+/// hundreds of thousands, which made the file 140 MB of rows nobody reads
+/// there; the tidy `data/overdue.*` files hold them all.
+pub const OVERDUE_IN_JSON: usize = 1000;
+
+fn worst_overdue<S: serde::Serializer>(list: &[Overdue], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(list.iter().take(OVERDUE_IN_JSON))
 }
 
 impl VisitsReport {

@@ -9,6 +9,7 @@ pub mod csv_safe;
 pub mod docx;
 pub mod html;
 pub mod json;
+pub mod overdue_data;
 pub mod returns;
 pub mod templates;
 pub mod tidy;

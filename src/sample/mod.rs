@@ -25,6 +25,7 @@ use std::path::Path;
 mod common;
 mod indicators;
 mod projects;
+pub mod province;
 mod resent;
 mod shapes;
 mod targets;

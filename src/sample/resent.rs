@@ -50,7 +50,8 @@ pub(super) fn write_resent_file(g: &mut Gen, model: &ProjectModel) -> Result<()>
         ws.write_string(1, 0, "单位：万元")?;
         put_row(ws, f, 2, &heads.map(Cell::text))?;
         let mut summary = SheetSummary::new(sheet, "projects", "2025-06".into(), 3);
-        summary.note = Some("a town's block re-sent as （修订）: the same keys as the June ledger, each counted once".into());
+        summary.note =
+            Some("a town's block re-sent as （修订）: the same keys as the June ledger, each counted once".into());
         let mut row = 3;
         for i in block {
             let p = model.project(i)?;

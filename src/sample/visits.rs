@@ -605,13 +605,16 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
     for (kind, r, c, column, value) in issues {
         let note = match kind {
             "uscc_check" => "统一社会信用代码 with a wrong GB 32100 check character: a warning, row accepted",
-            "deadline_days" => "办结时限 typed as days after the visit: the visit date plus that many days, with a warning",
+            "deadline_days" => {
+                "办结时限 typed as days after the visit: the visit date plus that many days, with a warning"
+            }
             _ => "category not in the SPEC list: folded to 其他 with a warning",
         };
         g.issue(kind, &rel, lay.sheet, Some(a1(r, c)), Some(column), Some(value), note);
     }
     if no_problem_words > 0 {
-        let note = format!("{no_problem_words} visits without a problem read 暂无 in 困难问题: no problem, not a problem");
+        let note =
+            format!("{no_problem_words} visits without a problem read 暂无 in 困难问题: no problem, not a problem");
         g.issue("no_problem_words", &rel, lay.sheet, None, Some("problem"), Some("暂无".into()), &note);
     }
     if resolved_after > 0 {
@@ -634,7 +637,9 @@ fn visit_level(vf: VF) -> bool {
 /// the first ten days of July already reads 已解决 with its July date; as of
 /// June it is still in progress (SPEC §2.3), which the truth counts.
 fn resolved_after_m(p: &Problem, end: NaiveDate, n: u32) -> bool {
-    n == 6 && p.status_at(end) == VStatus::InProgress && p.resolved.is_some_and(|d| d > end && (d - end).num_days() <= 10)
+    n == 6
+        && p.status_at(end) == VStatus::InProgress
+        && p.resolved.is_some_and(|d| d > end && (d - end).num_days() <= 10)
 }
 
 pub(super) fn visit_truth(vm: &VisitModel) -> Result<VisitTruth> {

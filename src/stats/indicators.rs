@@ -260,8 +260,7 @@ fn whole_sums(wholes: &DataFrame) -> Result<HashMap<String, Sums>, Error> {
     let unit = col_str(wholes, "indicator_unit")?;
     Ok((0..wholes.height())
         .filter_map(|i| {
-            let sums =
-                Sums { ytd: ytd[i], ytd_ly: ly[i], month: month[i], month_prev: prev[i], unit: unit[i].clone() };
+            let sums = Sums { ytd: ytd[i], ytd_ly: ly[i], month: month[i], month_prev: prev[i], unit: unit[i].clone() };
             names[i].clone().map(|n| (n, sums))
         })
         .collect())
@@ -315,7 +314,8 @@ fn whole_from_sums(
 ) -> IndicatorFigures {
     let (growth, note) = whole_growth(items, reported.and_then(|r| r.growth));
     if let Some(missing) = note {
-        let msg = format!("「{indicator}」{WHOLE_WORD}增速按同口径计算：{}没有去年同期数，不计入增速", missing.join("、"));
+        let msg =
+            format!("「{indicator}」{WHOLE_WORD}增速按同口径计算：{}没有去年同期数，不计入增速", missing.join("、"));
         issues.push(stat_issue("", None, None, Some(Column::ValueYtdLy), msg));
     }
     let mom = match (sums.month, sums.month_prev) {

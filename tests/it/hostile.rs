@@ -825,7 +825,7 @@ fn a_template_cannot_read_outside_its_folder_and_outputs_have_fixed_names() {
         .collect();
     names.sort();
     let mut expected = vec!["article.md", "briefing.docx", "briefing.html", "briefing.xlsx", "data", "metrics.json"];
-    let data: Vec<String> = ["indicators", "projects", "targets", "visits"]
+    let data: Vec<String> = ["indicators", "overdue", "projects", "targets", "visits"]
         .iter()
         .flat_map(|k| [format!("data/{k}.csv"), format!("data/{k}.parquet")])
         .collect();

@@ -94,7 +94,13 @@ fn a_wide_table_gives_the_long_tables_rows_and_figures() {
     assert_wide_figures(&long_report);
 
     let dir = tempfile::tempdir().unwrap();
-    wide(dir.path(), ["规上工业总产值（万元）", "固定资产投资（亿元）"], ["1-3月累计", "同比增长"], ["城关镇", "白水镇", "合计"], None);
+    wide(
+        dir.path(),
+        ["规上工业总产值（万元）", "固定资产投资（亿元）"],
+        ["1-3月累计", "同比增长"],
+        ["城关镇", "白水镇", "合计"],
+        None,
+    );
     let (ing, r) = report_of(dir.path());
     assert_wide_figures(&r);
     assert_eq!(r.indicators, long_report.indicators, "the wide table must give what the long one gives");
@@ -121,7 +127,13 @@ fn a_wide_table_takes_money_from_the_unit_line() {
     // No unit on the groups: 单位：万元、% makes 1-3月累计 万元 and 同比增长 a
     // rate. 固定资产投资's values are then 万元 as written: 1.2, 0.8.
     let dir = tempfile::tempdir().unwrap();
-    wide(dir.path(), ["规上工业总产值", "固定资产投资"], ["1-3月累计", "同比增长"], ["城关镇", "白水镇", "合计"], Some("单位：万元、%"));
+    wide(
+        dir.path(),
+        ["规上工业总产值", "固定资产投资"],
+        ["1-3月累计", "同比增长"],
+        ["城关镇", "白水镇", "合计"],
+        Some("单位：万元、%"),
+    );
     let (_, r) = report_of(dir.path());
     close(figure(&r, "规上工业总产值", "城关镇").ytd, 1000.0);
     close(figure(&r, "固定资产投资", "城关镇").ytd, 1.2);
@@ -180,7 +192,13 @@ fn by_region_values_win_over_a_whole_area_table_that_disagrees() {
     // 6.5 %. The sums win (1500, and growth 5.7 from the wide table's own
     // total row), with a warning at the whole-area table's cells.
     let dir = tempfile::tempdir().unwrap();
-    wide(dir.path(), ["规上工业总产值（万元）", "固定资产投资（亿元）"], ["1-3月累计", "同比增长"], ["城关镇", "白水镇", "合计"], None);
+    wide(
+        dir.path(),
+        ["规上工业总产值（万元）", "固定资产投资（亿元）"],
+        ["1-3月累计", "同比增长"],
+        ["城关镇", "白水镇", "合计"],
+        None,
+    );
     let s = Sheet::new("全县")
         .row(row!["2024年1-3月全县主要经济指标"])
         .row(row!["指标", "单位", "1-3月累计", "同比增长"])

@@ -17,6 +17,7 @@ mod ingest_rules;
 mod properties;
 mod real_ledgers;
 mod sample_data;
+mod scale;
 mod serve;
 mod stats_definitions;
 mod templates;

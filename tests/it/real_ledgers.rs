@@ -261,7 +261,9 @@ fn a_ledger_with_no_sheet_for_the_period_gives_null_counts_not_zero() {
     csv_utf8(dir.path(), "走访2023-04.csv", "走访日期,走访干部,企业名称,问题描述\n2023-04-03,张三,甲公司,用地难\n");
     let (_, r) = report_of(dir.path(), "2023Q1");
     let json: serde_json::Value = serde_json::from_str(&statbrief::report::json::to_json(&r).unwrap()).unwrap();
-    for key in ["visits", "enterprises", "cadres", "problems", "resolved", "in_progress", "unresolvable", "overdue_count"] {
+    for key in
+        ["visits", "enterprises", "cadres", "problems", "resolved", "in_progress", "unresolvable", "overdue_count"]
+    {
         assert!(json["visits"][key].is_null(), "visits.{key} = {}", json["visits"][key]);
     }
     assert!(json["visits"]["source_period"].is_null());
@@ -279,7 +281,11 @@ fn a_ledger_with_no_sheet_for_the_period_gives_null_counts_not_zero() {
 
     // No projects ledger at all: the projects' counts are null.
     let only_visits = tmp();
-    csv_utf8(only_visits.path(), "走访2023-04.csv", "走访日期,走访干部,企业名称,问题描述\n2023-04-03,张三,甲公司,用地难\n");
+    csv_utf8(
+        only_visits.path(),
+        "走访2023-04.csv",
+        "走访日期,走访干部,企业名称,问题描述\n2023-04-03,张三,甲公司,用地难\n",
+    );
     let (_, r) = report_of(only_visits.path(), "2023-04");
     let json: serde_json::Value = serde_json::from_str(&statbrief::report::json::to_json(&r).unwrap()).unwrap();
     for key in ["count", "new_starts", "started"] {

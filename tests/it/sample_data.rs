@@ -111,7 +111,9 @@ fn every_planted_warning_names_its_cell_and_the_re_sent_file_names_both() {
     for p in planted.iter().filter(|p| p["cell"].is_string()) {
         let (file, sheet, cell) = (p["file"].as_str(), p["sheet"].as_str(), p["cell"].as_str());
         assert!(
-            issues.iter().any(|i| Some(i.file.as_str()) == file && i.sheet.as_deref() == sheet && i.cell.as_deref() == cell),
+            issues
+                .iter()
+                .any(|i| Some(i.file.as_str()) == file && i.sheet.as_deref() == sheet && i.cell.as_deref() == cell),
             "no issue at the planted {p}"
         );
     }

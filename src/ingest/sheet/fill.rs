@@ -11,7 +11,8 @@
 use super::super::header::Detection;
 use super::super::values::Cv;
 use super::OwnedCell;
-use std::collections::HashMap;
+use crate::model::Column;
+use polars::prelude::PlHashMap as HashMap;
 
 /// A merged region, zero-based and inclusive: (row0, col0, row1, col1).
 pub type Merge = (u32, u32, u32, u32);
@@ -87,6 +88,14 @@ impl GapWatch {
     pub fn sees_gap(&mut self, det: &Detection, row: u32, cells: &[Cv<'_>]) -> bool {
         let mut gap = false;
         for m in det.columns.iter() {
+            // Outcome columns are empty until the outcome happens (half of a
+            // province's problems have no resolved date): a gap there says
+            // nothing about merges, and reading them costs a second pass
+            // over the sheet's XML. A merge over outcomes comes with merged
+            // visit columns, which are still watched.
+            if matches!(det.defs()[m.canon].col, Column::ResolvedDate | Column::Satisfaction | Column::StartDate) {
+                continue;
+            }
             let cell = cells.get(m.sheet_col as usize).unwrap_or(&Cv::Empty);
             if cell.is_empty() {
                 gap |= self.last_labels.get(&m.sheet_col).is_some_and(|(r, _)| *r + 1 == row);
@@ -95,6 +104,12 @@ impl GapWatch {
             match (self.last_labels.get_mut(&m.sheet_col), cell) {
                 // Copy a label only when it changes.
                 (Some((r, OwnedCell::Text(v))), Cv::Text(t)) if v.as_str() == *t => *r = row,
+                // A new text reuses the buffer: no allocation per cell and row.
+                (Some((r, OwnedCell::Text(v))), Cv::Text(t)) => {
+                    v.clear();
+                    v.push_str(t);
+                    *r = row;
+                }
                 _ => {
                     self.last_labels.insert(m.sheet_col, (row, OwnedCell::from_cv(cell)));
                 }

@@ -27,8 +27,22 @@ const VALUE_COLUMNS: [Column; 4] = [Column::ValueMonth, Column::ValueYtd, Column
 /// Group cells that qualify their sub-headers (`本年` over `累计`) instead
 /// of naming an indicator: a two-level long table, not a wide one.
 const QUALIFIERS: [&str; 16] = [
-    "本年", "今年", "去年", "上年", "本月", "当月", "累计", "同比", "本期", "上年同期", "去年同期", "增长", "增速", "完成",
-    "完成情况", "绝对值",
+    "本年",
+    "今年",
+    "去年",
+    "上年",
+    "本月",
+    "当月",
+    "累计",
+    "同比",
+    "本期",
+    "上年同期",
+    "去年同期",
+    "增长",
+    "增速",
+    "完成",
+    "完成情况",
+    "绝对值",
 ];
 
 /// Suffixes of a town-level region name, for telling a regions-across
@@ -74,7 +88,8 @@ pub fn wide_parts(det: &Detection) -> Option<Vec<Part>> {
     if det.kind != Kind::Indicators || det.has(Column::Indicator) {
         return None;
     }
-    let mut values: Vec<&MappedColumn> = det.columns.iter().chain(&det.passed_over).filter(|m| is_value_column(det, m)).collect();
+    let mut values: Vec<&MappedColumn> =
+        det.columns.iter().chain(&det.passed_over).filter(|m| is_value_column(det, m)).collect();
     values.sort_by_key(|m| m.sheet_col);
     let mut groups: Vec<&Header> = Vec::new();
     for g in values.iter().filter_map(|m| m.group.as_ref()).filter(|g| names_indicator(g)) {

@@ -25,6 +25,7 @@ mod formats;
 mod front;
 mod indicators;
 mod measure;
+mod overdue_stream;
 mod overview;
 mod projects;
 mod quality;
@@ -131,6 +132,10 @@ pub fn render_workbook(report: &Report) -> Result<Vec<u8>, Error> {
     workbook.set_zip_compression_level(1);
 
     for id in SheetId::ALL {
+        if id == SheetId::Overdue && report.visits.overdue.len() >= overdue_stream::STREAM_FROM {
+            overdue_stream::overdue_streamed(report, &f, &period, &page, &mut number, &mut workbook)?;
+            continue;
+        }
         let sheet = match id {
             SheetId::Cover => front::cover(report, &f, &period, &mut number)?,
             SheetId::Contents => front::contents(&f, &mut number)?,

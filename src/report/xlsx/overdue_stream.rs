@@ -1,0 +1,110 @@
+//! The 逾期督办 sheet of a large run, streamed in rust_xlsxwriter's
+//! constant-memory mode (issue 9).
+//!
+//! The ordinary sheets are built as tables in memory and laid out at the
+//! end (row heights from wrapped text, page breaks between blocks). At
+//! province scale the overdue list has some 450,000 rows: built that way it
+//! held the list three times (the report's, the table's cells, the
+//! worksheet's) and took most of the workbook's memory. Past
+//! [`STREAM_FROM`] rows it is written row by row instead, straight from the
+//! report's list: the same title, unit, header, table, colours, source and
+//! notes in the same cells, with fixed column widths and no computed row
+//! heights (text columns wrap, and the spreadsheet sizes their rows).
+
+use super::formats::{xl, Fmt, Formats, PAPER_A4};
+use super::sheet::{escape_hf, header_text, Page};
+use super::SheetId;
+use crate::error::Error;
+use crate::model::Report;
+use crate::report::cell_text::fit;
+use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    ConditionalFormatCell, ConditionalFormatCellRule, Table, TableColumn, TableStyle, Workbook, Worksheet,
+};
+
+/// Overdue lists at least this long are streamed; shorter ones keep the
+/// ordinary layout.
+pub(super) const STREAM_FROM: usize = 5_000;
+
+/// (header, width, format) of each column.
+const COLUMNS: [(&str, f64, Fmt); 7] = [
+    ("企业名称", 30.0, Fmt::Text),
+    ("问题", 40.0, Fmt::Text),
+    ("所属地区", 12.0, Fmt::Text),
+    ("干部单位", 16.0, Fmt::Text),
+    ("办结时限", 12.0, Fmt::Date),
+    ("逾期天数（天）", 10.0, Fmt::Count),
+    ("督办颜色", 10.0, Fmt::Mark),
+];
+
+pub(super) fn overdue_streamed(
+    r: &Report,
+    f: &Formats,
+    period: &str,
+    page: &Page,
+    number: &mut u32,
+    wb: &mut Workbook,
+) -> Result<(), Error> {
+    *number += 1;
+    let ws = wb.add_worksheet_with_constant_memory().map_err(xl)?;
+    ws.set_name(SheetId::Overdue.name()).map_err(xl)?;
+    setup(ws, page)?;
+    let title = format!("表{number}　逾期未办结问题督办清单（截至{}年{}月底）", r.year, r.month);
+    ws.write_string_with_format(0, 0, &title, &f.title).map_err(xl)?;
+    ws.write_string_with_format(1, 0, "单位：天", &f.unit).map_err(xl)?;
+    let list = &r.visits.overdue;
+    let (header, first) = (2u32, 3u32);
+    let last = header + list.len().max(1) as u32;
+    // The table before its rows: in constant-memory mode a row is final once
+    // a later row is written, and the table writes its header row.
+    let columns: Vec<TableColumn> = COLUMNS
+        .iter()
+        .map(|(h, _, _)| TableColumn::new().set_header(header_text(h)).set_header_format(&f.header))
+        .collect();
+    let table =
+        Table::new().set_name("tbl_overdue").set_columns(&columns).set_style(TableStyle::Light1).set_autofilter(false);
+    ws.add_table(header, 0, last, COLUMNS.len() as u16 - 1, &table).map_err(xl)?;
+    for (i, o) in list.iter().enumerate() {
+        let row = first + i as u32;
+        let texts = [Some(&o.enterprise), Some(&o.problem), o.region.as_ref(), o.cadre_unit.as_ref()];
+        for (c, t) in texts.iter().enumerate() {
+            let fmt = if c < 2 { &f.wrap } else { f.data(Fmt::Text, false) };
+            match t {
+                // Always a string: ledger text never becomes a formula.
+                Some(t) => ws.write_string_with_format(row, c as u16, fit(t).as_ref(), fmt).map_err(xl)?,
+                None => ws.write_blank(row, c as u16, fmt).map_err(xl)?,
+            };
+        }
+        match NaiveDate::parse_from_str(&o.deadline, "%Y-%m-%d") {
+            Ok(d) => ws.write_date_with_format(row, 4, d, f.data(Fmt::Date, false)).map_err(xl)?,
+            Err(_) => ws.write_string_with_format(row, 4, &o.deadline, f.data(Fmt::Text, false)).map_err(xl)?,
+        };
+        ws.write_number_with_format(row, 5, o.days_overdue as f64, f.data(Fmt::Count, false)).map_err(xl)?;
+        ws.write_string_with_format(row, 6, o.colour.as_str(), f.data(Fmt::Mark, false)).map_err(xl)?;
+    }
+    for (value, format) in [("蓝", &f.cf_blue), ("黄", &f.cf_yellow), ("红", &f.cf_red)] {
+        let cf = ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::EqualTo(value)).set_format(format);
+        ws.add_conditional_format(first, 6, last, 6, &cf).map_err(xl)?;
+    }
+    let source = "资料来源：各单位报送的走访问题台账，statbrief 整理；办结时限未填的按办理层级的默认天数推算。";
+    ws.write_string_with_format(last + 1, 0, source, &f.source).map_err(xl)?;
+    let note = format!(
+        "注：按逾期天数从多到少排列；督办颜色 蓝 = 逾期1—7天，黄 = 8—30天，红 = 30天以上（默认阈值）。统计期 {period}。"
+    );
+    ws.write_string_with_format(last + 2, 0, &note, &f.source).map_err(xl)?;
+    Ok(())
+}
+
+/// Widths, print setup and frozen header, all before the first row.
+fn setup(ws: &mut Worksheet, page: &Page) -> Result<(), Error> {
+    for (c, (_, w, _)) in COLUMNS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w).map_err(xl)?;
+    }
+    ws.set_paper_size(PAPER_A4).set_landscape().set_print_fit_to_pages(1, 0);
+    ws.set_header(format!("&L{}&R{}", escape_hf(&page.title), escape_hf(SheetId::Overdue.name())));
+    ws.set_footer(format!("&L{}&C第 &P 页，共 &N 页&R{}", escape_hf(&page.office), escape_hf(&page.period)));
+    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    ws.set_freeze_panes(3, 0).map_err(xl)?;
+    ws.set_repeat_rows(0, 2).map_err(xl)?;
+    Ok(())
+}

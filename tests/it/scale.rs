@@ -1,0 +1,125 @@
+//! Issue 9: the province shape of the sample, the overdue list moved out of
+//! metrics.json into tidy files and a streamed sheet, and the progress bar
+//! (shown in a terminal, silent in a pipe).
+
+use statbrief::app;
+use statbrief::sample::province::{generate_sized, ProvinceSize};
+use std::process::Command;
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data");
+
+fn run(input: &std::path::Path, out: &std::path::Path) {
+    let opts = app::RunOptions {
+        input: input.to_path_buf(),
+        out: out.to_path_buf(),
+        period: Some("2025-12".into()),
+        config: None,
+        templates: None,
+        strict: false,
+        limits: statbrief::ingest::Limits::default(),
+    };
+    let outcome = app::run(&opts).expect("run");
+    assert_eq!(outcome.exit_code, 0, "{:?}", outcome.stderr);
+}
+
+#[test]
+fn a_small_province_gives_the_models_overdue_count_and_the_full_list_outside_metrics_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    // 1,000 visits a month: about 5,800 overdue at year end, past the
+    // workbook's streaming threshold (5,000) and the JSON cap (1,000).
+    let summary = generate_sized(&input, ProvinceSize { projects: 300, visits_per_month: 1000 }).unwrap();
+    assert_eq!(summary.files, 37);
+    // The model's own count (every open problem whose deadline is before
+    // 31 December), not anything statbrief computed.
+    let expected = summary.overdue_2025_12 as usize;
+    assert!(expected > 5_000, "{expected}");
+    let out = dir.path().join("out");
+    run(&input, &out);
+
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(m["visits"]["overdue_count"].as_u64(), Some(expected as u64));
+    assert_eq!(m["visits"]["problems"].as_u64(), Some(12_000));
+    let listed = m["visits"]["overdue"].as_array().unwrap();
+    assert_eq!(listed.len(), 1000);
+    let days: Vec<i64> = listed.iter().map(|o| o["days_overdue"].as_i64().unwrap()).collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "worst first");
+
+    // The CSV: a BOM, a header and one line per overdue problem.
+    let csv = std::fs::read_to_string(out.join("data/overdue.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.lines().count(), 1 + expected);
+    assert!(csv.lines().next().unwrap().contains("days_overdue"));
+    let pq = std::fs::File::open(out.join("data/overdue.parquet")).unwrap();
+    use polars::prelude::SerReader;
+    let df = polars::prelude::ParquetReader::new(pq).finish().unwrap();
+    assert_eq!(df.height(), expected);
+
+    // The workbook's 逾期督办 sheet (streamed) lists every one under its header.
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(out.join("briefing.xlsx")).unwrap();
+    let range = book.worksheet_range("逾期督办").unwrap();
+    let header = (0..range.height()).find(|&r| range.get((r, 0)).map(|c| c.to_string()) == Some("企业名称".into()));
+    let header = header.expect("header row");
+    let data_rows = (header + 1..range.height())
+        .take_while(|&r| matches!(range.get((r, 5)), Some(calamine::Data::Float(_) | calamine::Data::Int(_))))
+        .count();
+    assert_eq!(data_rows, expected);
+}
+
+#[test]
+fn progress_is_silent_in_a_pipe_and_verbose_logs_each_file() {
+    let out = Command::new(env!("CARGO_BIN_EXE_statbrief")).args(["check", "--input", SAMPLE]).output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_statbrief")).args(["-v", "check", "--input", SAMPLE]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let files = walkdir_count(SAMPLE);
+    assert_eq!(err.lines().filter(|l| l.starts_with("已读取 ") && l.contains("秒")).count(), files, "{err}");
+    assert!(!err.contains('\u{1b}'), "no escape codes in a pipe");
+}
+
+fn walkdir_count(dir: &str) -> usize {
+    let ledger = |p: &std::path::Path| {
+        matches!(p.extension().and_then(|e| e.to_str()), Some("xlsx" | "xls" | "xlsb" | "ods" | "csv" | "xlsm"))
+    };
+    fn walk(d: &std::path::Path, f: &dyn Fn(&std::path::Path) -> bool) -> usize {
+        std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .map(|p| if p.is_dir() { walk(&p, f) } else { usize::from(f(&p)) })
+            .sum()
+    }
+    walk(std::path::Path::new(dir), &ledger)
+}
+
+/// In a terminal (util-linux `script` gives the command a pseudo-terminal)
+/// the bar is drawn while files are read, and cleared at the end: the last
+/// thing on the terminal is the summary, not a half-drawn bar.
+#[test]
+fn the_bar_appears_in_a_terminal_and_ends_cleanly() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` (util-linux) on this machine; see scripts/progress_tty.sh");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("tty.log");
+    let cmd = format!("{} check --input {SAMPLE}", env!("CARGO_BIN_EXE_statbrief"));
+    let status = Command::new("script")
+        .args(["-q", "-e", "-c", &cmd, log.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let text = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).to_string();
+    assert!(text.contains("读取台账"), "the bar is drawn: {text}");
+    // indicatif clears its line (ESC[2K) when the bar is finished and cleared.
+    let last_bar = text.rfind("读取台账").unwrap();
+    assert!(text[last_bar..].contains("\u{1b}[2K"), "the bar is cleared");
+    // Quiet: no bar even in a terminal.
+    let cmd = format!("{} --quiet check --input {SAMPLE}", env!("CARGO_BIN_EXE_statbrief"));
+    Command::new("script").args(["-q", "-e", "-c", &cmd, log.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).to_string();
+    assert!(!text.contains("读取台账"));
+}
