@@ -52,8 +52,7 @@ pub(super) fn write_resent_file(g: &mut Gen, model: &ProjectModel) -> Result<()>
         let mut summary = SheetSummary::new(sheet, "projects", "2025-06".into(), 3);
         summary.note =
             Some("a town's block re-sent as （修订）: the same keys as the June ledger, each counted once".into());
-        let mut row = 3;
-        for i in block {
+        for (row, i) in (3u32..).zip(block) {
             let p = model.project(i)?;
             let cells = [
                 Cell::text(&p.id),
@@ -71,7 +70,6 @@ pub(super) fn write_resent_file(g: &mut Gen, model: &ProjectModel) -> Result<()>
             ];
             put_row(ws, f, row, &cells)?;
             summary.count(RowClass::Accepted);
-            row += 1;
         }
         summary
     };
