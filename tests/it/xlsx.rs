@@ -355,3 +355,26 @@ fn empty_ledgers_still_give_every_sheet() {
     let t = wb.table_by_name("tbl_overdue").unwrap();
     assert!(t.data().used_cells().all(|(_, _, c)| *c == Data::Empty));
 }
+
+#[test]
+fn the_quality_sheet_says_where_a_region_came_from_and_a_tables_layout() {
+    // A town's own projects file (no region column, the town in its title)
+    // and a whole-area 月报: the 数据质量 row of each says so.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "项目2025-06.csv",
+        "城关镇2025年1-6月重点项目进展情况,,\n项目名称,年度计划投资,本年累计完成投资\n甲,100,40\n",
+    );
+    write(dir.path(), "指标2025-06.csv", "2025年1-6月全县主要经济指标,,\n指标,单位,本年累计\n地区生产总值,亿元,86.5\n");
+    let ingested = ingest::ingest(dir.path()).unwrap();
+    let report = stats::compute(&ingested, AsOf::parse("2025-06").unwrap(), &Config::default()).unwrap();
+    let (_f, mut wb) = rendered(&report);
+    let (h, rows) = table_rows(&mut wb, "tbl_row_accounting");
+    let remark = |sheet: &str| {
+        let r = rows.iter().find(|r| r[1] == Data::String(sheet.into())).unwrap_or_else(|| panic!("{sheet}"));
+        r[col(&h, "备注")].to_string()
+    };
+    assert!(remark("项目2025-06").contains("地区取自标题「城关镇」"), "{}", remark("项目2025-06"));
+    assert!(remark("指标2025-06").contains("版式：全域表"), "{}", remark("指标2025-06"));
+}
