@@ -110,6 +110,25 @@ pub struct SheetReport {
 }
 
 impl SheetReport {
+    /// What a clerk needs beside a sheet's counts to trust its figures:
+    /// where its region came from (one file per town), its layout when not
+    /// long, and rows a re-sent ledger replaced. `check` prints one a line,
+    /// the workbook's 数据质量 sheet joins them.
+    pub fn remarks(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.region_from.iter().cloned().collect();
+        match self.layout {
+            Some(l @ crate::model::IndicatorLayout::Wide) => {
+                out.push(format!("版式：{}，展开为{}条指标数据", l.chinese(), self.unpivoted))
+            }
+            Some(l @ crate::model::IndicatorLayout::WholeArea) => out.push(format!("版式：{}", l.chinese())),
+            _ => {}
+        }
+        if self.superseded > 0 {
+            out.push(format!("其中{}行被后报送的同期台账取代（见警告）", self.superseded));
+        }
+        out
+    }
+
     pub fn skipped(sheet: &str, hidden: bool, reason: impl Into<String>) -> Self {
         SheetReport { sheet: sheet.to_string(), hidden, skipped_reason: Some(reason.into()), ..Default::default() }
     }

@@ -3,7 +3,6 @@
 //! ledgers. Chinese text is two columns wide in a terminal, so padding is
 //! measured with `unicode-width`, not character counts.
 
-use crate::model::IndicatorLayout;
 use crate::quality::{DataQuality, Severity};
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
@@ -91,20 +90,8 @@ pub fn render_check(q: &DataQuality) -> String {
             if let (Some(kind), false) = (s.kind, s.columns.is_empty()) {
                 let _ = writeln!(out, "      采用的列：{}", taken_columns(kind, &s.columns));
             }
-            match s.layout {
-                Some(l @ IndicatorLayout::Wide) => {
-                    let _ = writeln!(out, "      版式：{}，展开为 {} 条指标数据", l.chinese(), s.unpivoted);
-                }
-                Some(l @ IndicatorLayout::WholeArea) => {
-                    let _ = writeln!(out, "      版式：{}", l.chinese());
-                }
-                _ => {}
-            }
-            if let Some(from) = &s.region_from {
-                let _ = writeln!(out, "      {from}");
-            }
-            if s.superseded > 0 {
-                let _ = writeln!(out, "      其中 {} 行被后报送的同期台账取代（见警告）", s.superseded);
+            for remark in s.remarks() {
+                let _ = writeln!(out, "      {remark}");
             }
             rows += s.rows;
             accepted += s.accepted;

@@ -286,15 +286,8 @@ fn enterprise(e: u64) -> String {
 /// code names the enterprise's region.
 fn uscc(e: u64) -> String {
     let reg = e % REGIONS as u64;
-    let org = rng_for("province-uscc", e).below(100_000_000);
-    let digits = format!("{org:08}");
-    let sum: u32 = digits.bytes().zip([3u32, 7, 9, 10, 5, 8, 4, 2]).map(|(d, w)| (d - b'0') as u32 * w).sum();
-    let org_check = match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        d => char::from(b'0' + d as u8),
-    };
-    let body = format!("9161{:04}{}{}", 100 + reg, digits, org_check);
+    let org = super::visits::org_code(rng_for("province-uscc", e).below(100_000_000));
+    let body = format!("9161{:04}{org}", 100 + reg);
     let check = uscc_check(&body).unwrap_or('0');
     format!("{body}{check}")
 }

@@ -252,20 +252,24 @@ pub(super) fn uscc_check(body: &str) -> Option<char> {
     Some(USCC_CHARS[((31 - sum % 31) % 31) as usize] as char)
 }
 
+/// A 9-character organisation code: 8 digits and their GB 11714 check digit.
+pub(super) fn org_code(org: u64) -> String {
+    let digits = format!("{org:08}");
+    let sum: u32 = digits.bytes().zip([3u32, 7, 9, 10, 5, 8, 4, 2]).map(|(d, w)| (d - b'0') as u32 * w).sum();
+    let check = match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        d => char::from(b'0' + d as u8),
+    };
+    format!("{digits}{check}")
+}
+
 /// An 18-character 统一社会信用代码: 9 (工商) 1 (企业), a 6-digit area code, a
 /// 9-character organisation code with its GB 11714 check digit, and the
 /// GB 32100 check character — deliberately wrong when `bad`.
 pub(super) fn uscc(e: u64, bad: bool) -> String {
     let town = e % 12;
-    let org = rng_for("uscc", e).below(100_000_000);
-    let digits = format!("{org:08}");
-    let sum: u32 = digits.bytes().zip([3u32, 7, 9, 10, 5, 8, 4, 2]).map(|(d, w)| (d - b'0') as u32 * w).sum();
-    let org_check = match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        d => char::from(b'0' + d as u8),
-    };
-    let body = format!("91610{}{}{}", 821 + town, digits, org_check);
+    let body = format!("91610{}{}", 821 + town, org_code(rng_for("uscc", e).below(100_000_000)));
     let check = uscc_check(&body).unwrap_or('0');
     let check = if bad {
         let i = USCC_CHARS.iter().position(|&c| c as char == check).unwrap_or(0);

@@ -64,6 +64,17 @@ fn wide(dir: &Path, groups: [&str; 2], subs: [&str; 2], towns: [&str; 3], unit_l
     xlsx(dir, "2024年3月各乡镇指标.xlsx", &[s]);
 }
 
+/// The wide table with each group's unit in its cell, the usual case.
+fn wide_with_group_units(dir: &Path) {
+    wide(
+        dir,
+        ["规上工业总产值（万元）", "固定资产投资（亿元）"],
+        ["1-3月累计", "同比增长"],
+        ["城关镇", "白水镇", "合计"],
+        None,
+    );
+}
+
 /// What the long layout and every wide layout must give: per town the
 /// values as written (亿元 × 10,000), and the whole from the towns' sums
 /// (1500 万元; 1.2 + 0.8 = 2.0亿元 = 20,000万元) with the reported growth,
@@ -94,13 +105,7 @@ fn a_wide_table_gives_the_long_tables_rows_and_figures() {
     assert_wide_figures(&long_report);
 
     let dir = tempfile::tempdir().unwrap();
-    wide(
-        dir.path(),
-        ["规上工业总产值（万元）", "固定资产投资（亿元）"],
-        ["1-3月累计", "同比增长"],
-        ["城关镇", "白水镇", "合计"],
-        None,
-    );
+    wide_with_group_units(dir.path());
     let (ing, r) = report_of(dir.path());
     assert_wide_figures(&r);
     assert_eq!(r.indicators, long_report.indicators, "the wide table must give what the long one gives");
@@ -192,13 +197,7 @@ fn by_region_values_win_over_a_whole_area_table_that_disagrees() {
     // 6.5 %. The sums win (1500, and growth 5.7 from the wide table's own
     // total row), with a warning at the whole-area table's cells.
     let dir = tempfile::tempdir().unwrap();
-    wide(
-        dir.path(),
-        ["规上工业总产值（万元）", "固定资产投资（亿元）"],
-        ["1-3月累计", "同比增长"],
-        ["城关镇", "白水镇", "合计"],
-        None,
-    );
+    wide_with_group_units(dir.path());
     let s = Sheet::new("全县")
         .row(row!["2024年1-3月全县主要经济指标"])
         .row(row!["指标", "单位", "1-3月累计", "同比增长"])

@@ -542,7 +542,7 @@ fn read_parts(
         }
         let period = rules::row_period(&view, found.sheet_period, &mut typed);
         if let (Some(region), Some(p)) = (&found.whole_area, builder.position(Column::Region)) {
-            typed.out[p] = Val::Str(Cow::Owned(region.clone()));
+            typed.out[p] = Val::Str(Cow::Borrowed(region.as_str()));
         }
         if typed.rejected.is_none() {
             match kind {

@@ -22,20 +22,7 @@ pub(super) fn quality(r: &Report, f: &Formats, number: &mut u32) -> Result<Sheet
             if sh.hidden {
                 remark.push("隐藏工作表".to_string());
             }
-            // Where the rows' region came from (one file per town), the
-            // table's layout when it is not long, and re-sent rows: what a
-            // clerk needs to trust a sheet's figures.
-            remark.extend(sh.region_from.clone());
-            match sh.layout {
-                Some(l @ crate::model::IndicatorLayout::Wide) => {
-                    remark.push(format!("版式：{}，展开为{}条指标数据", l.chinese(), sh.unpivoted))
-                }
-                Some(l @ crate::model::IndicatorLayout::WholeArea) => remark.push(format!("版式：{}", l.chinese())),
-                _ => {}
-            }
-            if sh.superseded > 0 {
-                remark.push(format!("其中{}行被后报送的同期台账取代", sh.superseded));
-            }
+            remark.extend(sh.remarks());
             if !sh.ignored_columns.is_empty() {
                 remark.push(format!("未用列：{}", sh.ignored_columns.join("、")));
             }
