@@ -368,6 +368,14 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
     }
 }
 
+/// `分县区`, `分乡镇`, `按区县`: a table broken down by region, not a region.
+/// A real name beginning with 分 (`分水镇`) has other characters before
+/// its suffix.
+fn is_breakdown_word(name: &str) -> bool {
+    let rest = name.strip_prefix('分').or_else(|| name.strip_prefix('按'));
+    rest.is_some_and(|r| !r.is_empty() && r.chars().all(|c| "县区市镇乡街道办事处旗州省地".contains(c)))
+}
+
 /// The names in one run of Han characters (`城关镇重点项目进展情况`).
 fn scan_run(names: &RegionNames, run: &str, named: &mut Named) {
     let mut start = strip_period_words(run, 0);
@@ -406,7 +414,7 @@ fn scan_run(names: &RegionNames, run: &str, named: &mut Named) {
         }
         if let Some(whole) = whole_word(names, name) {
             named.whole.get_or_insert(whole);
-        } else if !name.starts_with('各') {
+        } else if !name.starts_with('各') && !is_breakdown_word(name) {
             // `青山县城关镇`: the county only says where the town is.
             if let Some((prev_end, prev)) = &previous {
                 if *prev_end == start && level(prev) < level(name) {
@@ -458,6 +466,7 @@ mod tests {
         assert_eq!(towns("城关街道办事处重点项目台账"), ["城关街道办事处"]);
         assert_eq!(towns("高新区管委会2025年重点项目"), ["高新区管委会"]);
         assert_eq!(towns("白水镇东河镇重点项目"), ["白水镇", "东河镇"]);
+        assert_eq!(towns("分水镇重点项目"), ["分水镇"]);
     }
 
     #[test]
@@ -473,6 +482,9 @@ mod tests {
             "Sheet1",
             "2月",
             "单位：万元",
+            "2025年1-8月全省分县区主要经济指标",
+            "分乡镇重点项目进展",
+            "按县市区分组",
         ] {
             assert_eq!(towns(t), Vec::<String>::new(), "{t}");
         }
