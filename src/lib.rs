@@ -6,6 +6,7 @@
 //! stages compute the statistics and render the outputs from them.
 
 pub mod app;
+pub mod column_access;
 pub mod config;
 pub mod definitions;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod outputs;
 pub mod progress;
 pub mod quality;
 pub mod report;
+pub mod row_index;
 pub mod sample;
 pub mod schema;
 pub mod serve;

@@ -9,9 +9,11 @@
 //! each key has at most one row per sheet.
 
 use super::frame;
+use crate::column_access::{I32Col, StrCol};
 use crate::error::Error;
 use crate::model::{Column, Kind};
 use crate::quality::{DataQuality, Issue, Severity};
+use crate::row_index::{self, RowIndex};
 use polars::prelude::*;
 
 /// Warnings named one by one per pair of sheets; the rest are counted.
@@ -37,22 +39,22 @@ fn key_columns(kind: Kind, has_id: bool) -> &'static [Column] {
 }
 
 enum Col {
-    Str(StringChunked),
-    Int(Int32Chunked),
+    Str(StrCol),
+    Int(I32Col),
 }
 
 fn column(df: &DataFrame, c: Column) -> Result<Col, Error> {
-    let s = df.column(c.name())?.as_materialized_series().clone();
+    let s = df.column(c.name())?;
     Ok(match s.dtype() {
-        DataType::Date | DataType::Int32 => Col::Int(s.cast(&DataType::Int32)?.i32()?.clone()),
-        _ => Col::Str(s.cast(&DataType::String)?.str()?.clone()),
+        DataType::Date | DataType::Int32 => Col::Int(I32Col::named(df, c.name())?),
+        _ => Col::Str(StrCol::named(df, c.name())?),
     })
 }
 
 fn part(col: &Col, i: usize) -> Part<'_> {
     match col {
-        Col::Str(ca) => Part::Str(ca.get(i)),
-        Col::Int(ca) => Part::Int(ca.get(i)),
+        Col::Str(c) => Part::Str(c.get(i)),
+        Col::Int(c) => Part::Int(c.get(i)),
     }
 }
 
@@ -66,9 +68,9 @@ pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<Da
     let files = column(&df, Column::SourceFile)?;
     let sheets = column(&df, Column::Sheet)?;
     let periods = column(&df, Column::Period)?;
-    let rows = df.column(frame::ROW)?.as_materialized_series().cast(&DataType::Int32)?.i32()?.clone();
+    let rows = I32Col::named(&df, frame::ROW)?;
     let totals = match kind {
-        Kind::Indicators => Some(df.column(frame::IS_TOTAL)?.as_materialized_series().bool()?.clone()),
+        Kind::Indicators => Some(df.column(frame::IS_TOTAL)?.as_materialized_series().bool()?.rechunk().into_owned()),
         _ => None,
     };
     let id_col = match kind {
@@ -79,28 +81,36 @@ pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<Da
     let with_id: Vec<Col> = key_columns(kind, true).iter().map(|&c| column(&df, c)).collect::<Result<_, _>>()?;
     let without_id: Vec<Col> = key_columns(kind, false).iter().map(|&c| column(&df, c)).collect::<Result<_, _>>()?;
 
-    // Keys are at most four parts: a fixed array, so no allocation per row.
-    let mut latest: PlHashMap<([Part<'_>; 4], Part<'_>), usize> = PlHashMap::default();
-    let mut keep = vec![true; df.height()];
-    let mut dropped: Vec<(usize, usize)> = Vec::new();
-    for i in 0..df.height() {
-        if totals.as_ref().is_some_and(|t| t.get(i) == Some(true)) {
-            continue;
-        }
+    // A row's key, borrowed from the columns: at most four parts and the
+    // period, so no allocation per row; the index holds row numbers only.
+    let key = |i: usize| {
         let has_id = id_col.as_ref().is_some_and(|c| !matches!(part(c, i), Part::Str(None)));
         let cols = if has_id { &with_id } else { &without_id };
         let mut parts = [Part::Str(None); 4];
         for (slot, c) in parts.iter_mut().zip(cols) {
             *slot = part(c, i);
         }
-        let key = (parts, part(&periods, i));
-        if let Some(prev) = latest.insert(key, i) {
+        (parts, part(&periods, i))
+    };
+    let state = foldhash::quality::RandomState::default();
+    let hash = |i: u32| row_index::hash_of(&state, key(i as usize));
+    let eq = |a: u32, b: u32| key(a as usize) == key(b as usize);
+    let mut latest = RowIndex::with_capacity(df.height());
+    let mut keep = vec![true; df.height()];
+    let mut dropped: Vec<(usize, usize)> = Vec::new();
+    for i in 0..df.height() {
+        if totals.as_ref().is_some_and(|t| t.get(i) == Some(true)) {
+            continue;
+        }
+        if let Some(prev) = latest.find_or_insert(i as u32, hash, eq) {
             // Frames are concatenated in path order, sheets in workbook order:
             // the row seen later is the later sheet's.
-            keep[prev] = false;
-            dropped.push((prev, i));
+            let old = std::mem::replace(prev, i as u32) as usize;
+            keep[old] = false;
+            dropped.push((old, i));
         }
     }
+    drop(latest);
     if dropped.is_empty() {
         return Ok(df);
     }
@@ -142,13 +152,16 @@ pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<Da
             issues.push(Issue::new(Severity::Warning, &old_file, message).in_sheet(&old_sheet));
         }
     }
+    // Counted once per sheet (a cumulative ledger re-sent monthly drops
+    // most of its rows: no pass over them per sheet of the folder).
+    let mut superseded: PlHashMap<(Part<'_>, Part<'_>), u64> = PlHashMap::default();
+    for &(old, _) in &dropped {
+        *superseded.entry((part(&files, old), part(&sheets, old))).or_default() += 1;
+    }
     for f in quality.files.iter_mut() {
         for s in f.sheets.iter_mut() {
-            let n = dropped
-                .iter()
-                .filter(|(old, _)| text(&files, *old) == f.path && text(&sheets, *old) == s.sheet)
-                .count();
-            s.superseded += n as u64;
+            let key = (Part::Str(Some(f.path.as_str())), Part::Str(Some(s.sheet.as_str())));
+            s.superseded += superseded.get(&key).copied().unwrap_or(0);
         }
     }
     issues.sort_by(|a, b| (&a.file, &a.sheet, &a.message).cmp(&(&b.file, &b.sheet, &b.message)));
