@@ -92,7 +92,8 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let config = Config::load(opts.config.as_deref(), &opts.input)?;
     let started = std::time::Instant::now();
     let names = ingest::sheet::region_context::RegionNames::from_config(&config);
-    let ingested = ingest::ingest_in(&opts.input, &opts.limits, &names)?;
+    let mut ingested = ingest::ingest_in(&opts.input, &opts.limits, &names)?;
+    ingested.ledgers.rechunk_all();
     timing("ingest", started);
     if !ingested.has_ledger() {
         // Say at once when sheets were skipped for a missing column (issue 16).
@@ -138,7 +139,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
             let report = stats::compute(&ingested, as_of, &config)?;
             timing("statistics", started);
             crate::progress::step("统计完成，正在写逾期清单", true);
-            report::overdue_data::write_overdue(&report.visits.overdue, &staging.dir().join("data"))?;
+            report::overdue_data::write_overdue(&report.visits.overdue_all, &staging.dir().join("data"))?;
             crate::progress::step("逾期清单已写出，正在生成报告", true);
             // The workbook is the slowest report; the three texts are built
             // beside it, on whichever core the tidy data has left free.

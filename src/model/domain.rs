@@ -123,6 +123,11 @@ pub enum Colour {
 impl Colour {
     pub const ALL: [Colour; 3] = [Colour::Blue, Colour::Yellow, Colour::Red];
 
+    /// The colour named by its Chinese word.
+    pub fn parse(s: &str) -> Option<Colour> {
+        Colour::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Colour::Blue => "蓝",

@@ -7,11 +7,13 @@
 
 mod column;
 mod domain;
+mod overdue;
 
 pub use column::Column;
 pub use domain::{
     Colour, Flag, IndicatorLayout, Kind, ProblemStatus, ProjectStatus, Satisfaction, Tier, UNLABELLED, WHOLE,
 };
+pub use overdue::{iso_date, OverdueRows, OverdueTable, COLUMNS as OVERDUE_COLUMNS};
 
 use crate::quality::DataQuality;
 use serde::{Serialize, Serializer};
@@ -193,11 +195,14 @@ pub struct VisitsReport {
     pub by_tier: Vec<Grouped<ProblemFigures>>,
     pub by_region: Vec<Grouped<ProblemFigures>>,
     pub by_unit: Vec<Grouped<ProblemFigures>>,
-    /// Every overdue problem, worst first. metrics.json lists only the worst
-    /// [`OVERDUE_IN_JSON`] (the count is `overdue_count`); the full list is
-    /// `data/overdue.*` and the workbook's 逾期督办 sheet (issue 9).
-    #[serde(serialize_with = "worst_overdue")]
+    /// The worst overdue problems, worst first: at most [`OVERDUE_IN_JSON`],
+    /// as metrics.json and the briefings list them (the count is
+    /// `overdue_count`).
     pub overdue: Vec<Overdue>,
+    /// Every overdue problem, worst first, for `data/overdue.*` and the
+    /// workbook's 逾期督办 sheet (issue 9); not in metrics.json.
+    #[serde(skip)]
+    pub overdue_all: OverdueTable,
     pub monthly: Vec<VisitsMonth>,
 }
 
@@ -205,10 +210,6 @@ pub struct VisitsReport {
 /// hundreds of thousands, which made the file 140 MB of rows nobody reads
 /// there; the tidy `data/overdue.*` files hold them all.
 pub const OVERDUE_IN_JSON: usize = 1000;
-
-fn worst_overdue<S: serde::Serializer>(list: &[Overdue], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(list.iter().take(OVERDUE_IN_JSON))
-}
 
 impl VisitsReport {
     /// Whether a visits ledger covers the period at all: zero visits in a

@@ -110,7 +110,11 @@ fn limited<T>(items: Vec<&T>, n: usize) -> Limited<'_, T> {
 fn overdue(report: &Report) -> Limited<'_, Overdue> {
     let mut items: Vec<&Overdue> = report.visits.overdue.iter().collect();
     items.sort_by_key(|o| std::cmp::Reverse(o.days_overdue));
-    limited(items, OVERDUE_SHOWN)
+    let mut list = limited(items, OVERDUE_SHOWN);
+    // The report lists the worst only; the count is of all of them.
+    list.total = list.total.max(report.visits.overdue_count.max(0) as usize);
+    list.rest = list.total.saturating_sub(list.shown.len());
+    list
 }
 
 /// Projects flagged red, lowest completion first.

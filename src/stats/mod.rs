@@ -262,10 +262,7 @@ pub(crate) fn col_days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, E
 }
 
 pub(crate) fn days_to_string(days: i32) -> String {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_signed(chrono::Duration::days(days as i64)))
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    crate::model::iso_date(days)
 }
 
 /// A rate in Rust for scalar figures: null when the denominator is 0.

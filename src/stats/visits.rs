@@ -6,10 +6,15 @@
 //! ledger; the row from the latest period wins, so a cumulative ledger and
 //! a ledger of monthly increments give the same figures.
 
-use super::{col_days, col_i64, days_to_string, label_order, ratio_pct, str_ca, strs, AsOf, Targets, UNLABELLED};
+use super::{label_order, ratio_pct, AsOf, Targets, UNLABELLED};
+use crate::column_access::{I32Col, StrCol};
 use crate::config::Config;
 use crate::error::Error;
-use crate::model::{Grouped, Overdue, ProblemFigures, ProblemStatus, Satisfaction, Tier, VisitsMonth, VisitsReport};
+use crate::model::{
+    Grouped, OverdueTable, ProblemFigures, ProblemStatus, Satisfaction, Tier, VisitsMonth, VisitsReport,
+    OVERDUE_IN_JSON,
+};
+use crate::row_index::{self, RowIndex};
 use polars::prelude::*;
 
 /// (visit id) or (date, cadre, enterprise).
@@ -40,39 +45,40 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         None => df.clone(),
     };
 
-    // Keys, and the latest row of every problem.
-    let ids_ca = str_ca(&rows, "visit_id")?;
-    let ids = strs(&ids_ca);
-    let dates = col_days(&rows, "visit_date")?;
-    let cadres_ca = str_ca(&rows, "cadre")?;
-    let cadres = strs(&cadres_ca);
-    let enterprises_ca = str_ca(&rows, "enterprise")?;
-    let enterprises = strs(&enterprises_ca);
-    let problems_ca = str_ca(&rows, "problem")?;
-    let problems = strs(&problems_ca);
-    let years = col_i64(&rows, "year")?;
-    let months = col_i64(&rows, "month")?;
-    // A visit is its 走访编号, else (date, cadre, enterprise); keys borrow
-    // the columns' strings, so a million rows cost no string copies.
-    let visit_keys: Vec<VisitKey<'_>> = (0..rows.height())
-        .map(|i| match ids[i] {
+    // Keys, and the latest row of every problem. Columns are read in place
+    // and the indexes hold row numbers, not keys (see `row_index`): at
+    // province scale collected columns and key maps were ~400 MB.
+    let ids = StrCol::named(&rows, "visit_id")?;
+    let dates = I32Col::named(&rows, "visit_date")?;
+    let cadres = StrCol::named(&rows, "cadre")?;
+    let enterprises = StrCol::named(&rows, "enterprise")?;
+    let problems = StrCol::named(&rows, "problem")?;
+    let (years, months) = (I32Col::named(&rows, "year")?, I32Col::named(&rows, "month")?);
+    let period = |i: u32| (years.get(i as usize), months.get(i as usize));
+    // A visit is its 走访编号, else (date, cadre, enterprise).
+    let visit_key = |i: u32| {
+        let i = i as usize;
+        let key: VisitKey<'_> = match ids.get(i) {
             Some(id) => (Some(id), None, None, None),
-            None => (None, dates[i], cadres[i], enterprises[i]),
-        })
-        .collect();
-    let mut latest: PlHashMap<(VisitKey<'_>, Option<&str>), usize> = PlHashMap::default();
-    for i in 0..rows.height() {
-        let key = (visit_keys[i], problems[i]);
-        let period = (years[i], months[i]);
-        match latest.get(&key) {
+            None => (None, dates.get(i), cadres.get(i), enterprises.get(i)),
+        };
+        key
+    };
+    let state = foldhash::quality::RandomState::default();
+    let problem_hash = |i: u32| row_index::hash_of(&state, (visit_key(i), problems.get(i as usize)));
+    let same_problem =
+        |a: u32, b: u32| visit_key(a) == visit_key(b) && problems.get(a as usize) == problems.get(b as usize);
+    let mut latest = RowIndex::with_capacity(rows.height());
+    for i in 0..rows.height() as u32 {
+        if let Some(prev) = latest.find_or_insert(i, problem_hash, same_problem) {
             // Later periods win; within one period the later row wins.
-            Some(&j) if (years[j], months[j]) > period => {}
-            _ => {
-                latest.insert(key, i);
+            if period(*prev) <= period(i) {
+                *prev = i;
             }
         }
     }
-    let mut keep: Vec<usize> = latest.into_values().collect();
+    let mut keep: Vec<usize> = latest.rows().map(|i| i as usize).collect();
+    drop(latest);
     keep.sort_unstable();
     let keep_mask: BooleanChunked = {
         let mut mask = vec![false; rows.height()];
@@ -86,29 +92,25 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     // ledger re-sent each month holds every problem several times.
     // Monthly increments keep every row: no copy then either.
     let kept = if keep.len() == rows.height() { rows.clone() } else { rows.filter(&keep_mask)? };
-    let categories_ca = str_ca(&kept, "category")?;
-    let categories = strs(&categories_ca);
-    let usccs_ca = str_ca(&kept, "uscc")?;
-    let usccs = strs(&usccs_ca);
-    let tiers_ca = str_ca(&kept, "tier")?;
-    let tiers = strs(&tiers_ca);
-    let deadlines = col_days(&kept, "deadline")?;
-    let statuses_ca = str_ca(&kept, "status")?;
-    let statuses = strs(&statuses_ca);
-    let resolved_dates = col_days(&kept, "resolved_date")?;
-    let satisfaction_ca = str_ca(&kept, "satisfaction")?;
-    let satisfaction = strs(&satisfaction_ca);
-    let regions_ca = str_ca(&kept, "region")?;
-    let regions = strs(&regions_ca);
-    let units_ca = str_ca(&kept, "cadre_unit")?;
-    let units = strs(&units_ca);
+    let categories = StrCol::named(&kept, "category")?;
+    let usccs = StrCol::named(&kept, "uscc")?;
+    let tiers = StrCol::named(&kept, "tier")?;
+    let deadlines = I32Col::named(&kept, "deadline")?;
+    let statuses = StrCol::named(&kept, "status")?;
+    let resolved_dates = I32Col::named(&kept, "resolved_date")?;
+    let satisfaction = StrCol::named(&kept, "satisfaction")?;
+    let regions = StrCol::named(&kept, "region")?;
+    let units = StrCol::named(&kept, "cadre_unit")?;
     let end = as_of.end_days();
 
     let mut report = VisitsReport::default();
-    let mut visit_set: PlHashSet<VisitKey<'_>> = PlHashSet::default();
+    let visit_hash = |i: u32| row_index::hash_of(&state, visit_key(i));
+    let same_visit = |a: u32, b: u32| visit_key(a) == visit_key(b);
+    let mut visit_set = RowIndex::default();
+    let mut overdue: Vec<OverdueAt> = Vec::new();
     let mut enterprise_set: PlHashSet<&str> = PlHashSet::default();
     let mut cadre_set: PlHashSet<&str> = PlHashSet::default();
-    let mut monthly: PlHashMap<u32, (PlHashSet<VisitKey<'_>>, i64, i64)> = PlHashMap::default();
+    let mut monthly: PlHashMap<u32, (RowIndex, i64, i64)> = PlHashMap::default();
     // The whole and every group are accumulated the same way, so each group
     // carries every figure the whole has (SPEC §2.3).
     let mut whole = Acc::default();
@@ -116,24 +118,24 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let labels = [&categories, &tiers, &regions, &units];
     // `i` indexes all rows (keys), `j` the kept rows (other columns).
     for (j, &i) in keep.iter().enumerate() {
-        visit_set.insert(visit_keys[i]);
-        if let Some(e) = usccs[j].or(enterprises[i]) {
+        visit_set.find_or_insert(i as u32, visit_hash, same_visit);
+        if let Some(e) = usccs.get(j).or(enterprises.get(i)) {
             enterprise_set.insert(e);
         }
-        if let Some(c) = cadres[i] {
+        if let Some(c) = cadres.get(i) {
             cadre_set.insert(c);
         }
-        let visit_month = dates[i].and_then(month_of_days).unwrap_or(0);
+        let visit_month = dates.get(i).and_then(month_of_days).unwrap_or(0);
         let entry = monthly.entry(visit_month).or_default();
-        entry.0.insert(visit_keys[i]);
-        if problems[i].is_none_or(|p| p.trim().is_empty()) {
+        entry.0.find_or_insert(i as u32, visit_hash, same_visit);
+        if problems.get(i).is_none_or(|p| p.trim().is_empty()) {
             continue;
         }
         // A problem without a status counts as in progress; one resolved
         // after the as-of month was not resolved as of it (SPEC §2.3), so a
         // re-run of an earlier period gives that period's figures.
-        let mut status = statuses[j].and_then(ProblemStatus::parse).unwrap_or(ProblemStatus::InProgress);
-        let mut resolved_date = resolved_dates[j];
+        let mut status = statuses.get(j).and_then(ProblemStatus::parse).unwrap_or(ProblemStatus::InProgress);
+        let mut resolved_date = resolved_dates.get(j);
         if status == ProblemStatus::Resolved && resolved_date.is_some_and(|d| d > end) {
             status = ProblemStatus::InProgress;
             resolved_date = None;
@@ -142,11 +144,11 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         if status == ProblemStatus::Resolved {
             entry.2 += 1;
         }
-        let tier = tiers[j].and_then(Tier::parse);
-        let deadline = deadlines[j].or_else(|| dates[i].map(|d| d + config.tier_days.for_tier(tier) as i32));
+        let tier = tiers.get(j).and_then(Tier::parse);
+        let deadline = deadlines.get(j).or_else(|| dates.get(i).map(|d| d + config.tier_days.for_tier(tier) as i32));
         let problem = Problem {
             status,
-            on_time: match (resolved_date, dates[i]) {
+            on_time: match (resolved_date, dates.get(i)) {
                 (Some(done), Some(visited)) if status == ProblemStatus::Resolved => {
                     Some((deadline.is_some_and(|dl| done <= dl), (done - visited) as f64))
                 }
@@ -155,22 +157,14 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             overdue_days: deadline
                 .filter(|&dl| status != ProblemStatus::Resolved && dl < end)
                 .map(|dl| (end - dl) as i64),
-            satisfied: satisfaction[j].and_then(Satisfaction::parse).map(Satisfaction::is_satisfied),
+            satisfied: satisfaction.get(j).and_then(Satisfaction::parse).map(Satisfaction::is_satisfied),
         };
         whole.add(&problem);
         for (g, column) in groups.iter_mut().zip(labels) {
-            g.entry(column[j].unwrap_or(UNLABELLED)).or_default().add(&problem);
+            g.entry(column.get(j).unwrap_or(UNLABELLED)).or_default().add(&problem);
         }
         if let (Some(days), Some(dl)) = (problem.overdue_days, deadline) {
-            report.overdue.push(Overdue {
-                enterprise: enterprises[i].map(str::to_string).unwrap_or_default(),
-                problem: problems[i].map(str::to_string).unwrap_or_default(),
-                region: regions[j].map(str::to_string),
-                cadre_unit: units[j].map(str::to_string),
-                deadline: days_to_string(dl),
-                days_overdue: days,
-                colour: config.colours.colour(days),
-            });
+            overdue.push(OverdueAt { days, row: i as IdxSize, deadline: dl });
         }
     }
     report.visits = visit_set.len() as i64;
@@ -185,13 +179,17 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     report.on_time_rate = total.on_time_rate;
     report.median_days = total.median_days;
     report.satisfaction_rate = total.satisfaction_rate;
-    report.overdue.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then_with(|| a.enterprise.cmp(&b.enterprise))
-            .then_with(|| a.problem.cmp(&b.problem))
+    // Worst first; ties by enterprise and problem, then ledger order.
+    overdue.sort_by(|a, b| {
+        let (a_row, b_row) = (a.row as usize, b.row as usize);
+        b.days
+            .cmp(&a.days)
+            .then_with(|| enterprises.get(a_row).cmp(&enterprises.get(b_row)))
+            .then_with(|| problems.get(a_row).cmp(&problems.get(b_row)))
     });
-    report.overdue_count = report.overdue.len() as i64;
+    report.overdue_all = overdue_table(&rows, &overdue, config)?;
+    report.overdue = report.overdue_all.rows()?.take(OVERDUE_IN_JSON).collect();
+    report.overdue_count = report.overdue_all.len() as i64;
     report.resolution_target = targets.find(None, |m| m.contains("问题解决率")).map(|t| t.0);
     report.satisfaction_target = targets.find(None, |m| m.contains("满意率")).map(|t| t.0);
     let mut months_sorted: Vec<_> = monthly.into_iter().collect();
@@ -207,6 +205,30 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     report.by_region = grouped("region", by_region, config);
     report.by_unit = grouped("cadre_unit", by_unit, config);
     Ok(report)
+}
+
+/// An overdue problem: its days overdue, its row and its deadline.
+struct OverdueAt {
+    days: i64,
+    row: IdxSize,
+    deadline: i32,
+}
+
+/// The overdue list as one table, its text taken from the visits frame
+/// (string views: the text is shared, not copied; see `OverdueTable`).
+fn overdue_table(rows: &DataFrame, list: &[OverdueAt], config: &Config) -> Result<OverdueTable, Error> {
+    let idx = IdxCa::from_vec("idx".into(), list.iter().map(|o| o.row).collect());
+    let mut frame = rows.select(["enterprise", "problem", "region", "cadre_unit"])?.take(&idx)?;
+    let deadline = Int32Chunked::from_iter_values("deadline".into(), list.iter().map(|o| o.deadline))
+        .into_series()
+        .cast(&DataType::Date)?;
+    let days = Int64Chunked::from_iter_values("days_overdue".into(), list.iter().map(|o| o.days));
+    let colour =
+        StringChunked::from_iter_values("colour".into(), list.iter().map(|o| config.colours.colour(o.days).as_str()));
+    frame.with_column(deadline.into_column())?;
+    frame.with_column(days.into_series().into_column())?;
+    frame.with_column(colour.into_series().into_column())?;
+    Ok(OverdueTable::from_frame(frame))
 }
 
 /// One problem as the figures need it.

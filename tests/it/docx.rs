@@ -580,6 +580,19 @@ fn a_long_overdue_list_is_capped_with_a_count_of_the_rest() {
     assert_eq!(days, (11..=30).rev().map(|d| d.to_string()).collect::<Vec<_>>());
     let note = paragraphs(body).iter().map(|p| p.text()).find(|t| t.contains("另有")).unwrap();
     assert!(note.contains("另有10个逾期问题未列出"), "{note}");
+
+    // At province scale the report lists only the worst (metrics.json's
+    // 1,000) and counts them all: the notes count from the total, 4,030.
+    report.visits.overdue_count = 4_030;
+    let bytes = statbrief::report::docx::render_docx(&report, &article, &config.docx).unwrap();
+    let parts = unzip(bytes);
+    let doc = parse(std::str::from_utf8(&parts["word/document.xml"]).unwrap());
+    let note = paragraphs(doc.find("body").unwrap()).iter().map(|p| p.text()).find(|t| t.contains("另有")).unwrap();
+    assert!(note.contains("另有4010个逾期问题未列出"), "{note}");
+    let html = statbrief::report::html::render_briefing(&report, None).unwrap();
+    assert!(html.contains("共有4030个问题超过办结时限"), "html total");
+    // The HTML lists 30 (all it has, under its cap of 50): 4,000 not listed.
+    assert!(html.contains("另有4000个逾期问题未列出"), "html rest");
 }
 
 #[test]

@@ -208,7 +208,8 @@ fn overdue(report: &Report) -> Option<TableSpec> {
     }
     // Worst first, stably (the Report already orders it so).
     items.sort_by_key(|o| std::cmp::Reverse(o.days_overdue));
-    let total = items.len();
+    // The report lists the worst only; the count is of all of them.
+    let total = items.len().max(report.visits.overdue_count.max(0) as usize);
     let rows = items
         .iter()
         .take(OVERDUE_SHOWN)

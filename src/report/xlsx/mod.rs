@@ -132,7 +132,7 @@ pub fn render_workbook(report: &Report) -> Result<Vec<u8>, Error> {
     workbook.set_zip_compression_level(1);
 
     for id in SheetId::ALL {
-        if id == SheetId::Overdue && report.visits.overdue.len() >= overdue_stream::STREAM_FROM {
+        if id == SheetId::Overdue && report.visits.overdue_all.len() >= overdue_stream::STREAM_FROM {
             overdue_stream::overdue_streamed(report, &f, &period, &page, &mut number, &mut workbook)?;
             continue;
         }

@@ -7,9 +7,10 @@
 //! held the list three times (the report's, the table's cells, the
 //! worksheet's) and took most of the workbook's memory. Past
 //! [`STREAM_FROM`] rows it is written row by row instead, straight from the
-//! report's list: the same title, unit, header, table, colours, source and
-//! notes in the same cells, with fixed column widths and no computed row
-//! heights (text columns wrap, and the spreadsheet sizes their rows).
+//! report's overdue table: the same title, unit, header, colours, source and
+//! notes in the same cells, a filtered header row in place of the Excel
+//! table, fixed column widths and no computed row heights (text columns
+//! wrap, and the spreadsheet sizes their rows).
 
 use super::formats::{xl, Fmt, Formats, PAPER_A4};
 use super::sheet::{escape_hf, header_text, Page};
@@ -18,9 +19,7 @@ use crate::error::Error;
 use crate::model::Report;
 use crate::report::cell_text::fit;
 use chrono::NaiveDate;
-use rust_xlsxwriter::{
-    ConditionalFormatCell, ConditionalFormatCellRule, Table, TableColumn, TableStyle, Workbook, Worksheet,
-};
+use rust_xlsxwriter::{ConditionalFormatCell, ConditionalFormatCellRule, Workbook, Worksheet};
 
 /// Overdue lists at least this long are streamed; shorter ones keep the
 /// ordinary layout.
@@ -52,19 +51,18 @@ pub(super) fn overdue_streamed(
     let title = format!("表{number}　逾期未办结问题督办清单（截至{}年{}月底）", r.year, r.month);
     ws.write_string_with_format(0, 0, &title, &f.title).map_err(xl)?;
     ws.write_string_with_format(1, 0, "单位：天", &f.unit).map_err(xl)?;
-    let list = &r.visits.overdue;
+    let list = &r.visits.overdue_all;
     let (header, first) = (2u32, 3u32);
     let last = header + list.len().max(1) as u32;
-    // The table before its rows: in constant-memory mode a row is final once
-    // a later row is written, and the table writes its header row.
-    let columns: Vec<TableColumn> = COLUMNS
-        .iter()
-        .map(|(h, _, _)| TableColumn::new().set_header(header_text(h)).set_header_format(&f.header))
-        .collect();
-    let table =
-        Table::new().set_name("tbl_overdue").set_columns(&columns).set_style(TableStyle::Light1).set_autofilter(false);
-    ws.add_table(header, 0, last, COLUMNS.len() as u16 - 1, &table).map_err(xl)?;
-    for (i, o) in list.iter().enumerate() {
+    // A header row with a filter, not an Excel table: a table over 450,000
+    // rows made rust_xlsxwriter record every cell of its range for its
+    // overlap check (~100 MB and a tenth of the sheet's time). Supervisors
+    // filter by region or unit with the autofilter just the same.
+    for (c, (h, _, _)) in COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(header, c as u16, header_text(h), &f.header).map_err(xl)?;
+    }
+    ws.autofilter(header, 0, last, COLUMNS.len() as u16 - 1).map_err(xl)?;
+    for (i, o) in list.rows()?.enumerate() {
         let row = first + i as u32;
         let texts = [Some(&o.enterprise), Some(&o.problem), o.region.as_ref(), o.cadre_unit.as_ref()];
         for (c, t) in texts.iter().enumerate() {

@@ -118,8 +118,8 @@ pub(super) fn overdue(r: &Report, f: &Formats, period: &str, number: &mut u32) -
     let mut s = Sheet::new(SheetId::Overdue)?;
     let rows = r
         .visits
-        .overdue
-        .iter()
+        .overdue_all
+        .rows()?
         .map(|o| {
             row(vec![
                 text(&o.enterprise),
