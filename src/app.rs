@@ -138,14 +138,16 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
             outputs::fault("render")?;
             let report = stats::compute(&ingested, as_of, &config)?;
             timing("statistics", started);
-            crate::progress::step("统计完成，正在写逾期清单", true);
-            report::overdue_data::write_overdue(&report.visits.overdue_all, &staging.dir().join("data"))?;
-            crate::progress::step("逾期清单已写出，正在生成报告", true);
-            // The workbook is the slowest report; the three texts are built
-            // beside it, on whichever core the tidy data has left free.
+            crate::progress::step("统计完成，正在生成报告", true);
+            // The workbook is the slowest report (its 逾期督办 sheet is
+            // written cell by cell); the overdue data files and the texts
+            // are written beside it, on whichever core the tidy data has
+            // left free.
             let (workbook, texts) = rayon::join(
                 || report::xlsx::render_workbook(&report),
                 || -> Result<(String, String, String, Vec<u8>), Error> {
+                    report::overdue_data::write_overdue(&report.visits.overdue_all, &staging.dir().join("data"))?;
+                    crate::progress::step("逾期清单已写出", true);
                     let metrics = report::json::to_json(&report)?;
                     let html = report::html::render_briefing(&report, opts.templates.as_deref())?;
                     let article = report::article::render_article(&report, opts.templates.as_deref())?;

@@ -12,7 +12,6 @@ use super::super::header::Detection;
 use super::super::values::Cv;
 use super::OwnedCell;
 use crate::model::Column;
-use polars::prelude::PlHashMap as HashMap;
 
 /// A merged region, zero-based and inclusive: (row0, col0, row1, col1).
 pub type Merge = (u32, u32, u32, u32);
@@ -36,14 +35,14 @@ impl VerticalFill {
 
     /// Starts filling in the middle of a sheet: regions that began above
     /// `row` take their value from the label last seen at their top row.
-    pub fn resume(merges: &[Merge], first_data_row: u32, row: u32, last: &HashMap<u32, (u32, OwnedCell)>) -> Self {
+    pub fn resume(merges: &[Merge], first_data_row: u32, row: u32, last: &GapWatch) -> Self {
         let mut fill = VerticalFill::new(merges, first_data_row);
         fill.next = fill.regions.partition_point(|r| r.0 < row);
         fill.active = fill.regions[..fill.next]
             .iter()
             .filter(|&&(_, _, r1, _)| r1 >= row)
             .map(|&(r0, c0, r1, c1)| {
-                let value = last.get(&c0).filter(|(r, _)| *r == r0).map(|(_, v)| v.clone());
+                let value = last.last(c0).filter(|(r, _)| *r == r0).map(|(_, v)| v.clone());
                 (c0, c1, r0, r1, value)
             })
             .collect();
@@ -76,11 +75,17 @@ impl VerticalFill {
 /// to see a merged cell's shape and to resume filling from it.
 #[derive(Default)]
 pub struct GapWatch {
-    /// Sheet column → (row, value) of the last value seen there.
-    pub last_labels: HashMap<u32, (u32, OwnedCell)>,
+    /// By sheet column: (row, value) of the last value seen there. A vector,
+    /// not a map: it is read for every mapped cell of every row.
+    last_labels: Vec<Option<(u32, OwnedCell)>>,
 }
 
 impl GapWatch {
+    /// The last value seen in a sheet column, with its row.
+    pub fn last(&self, col: u32) -> Option<&(u32, OwnedCell)> {
+        self.last_labels.get(col as usize).and_then(Option::as_ref)
+    }
+
     /// Records this row's values; true when a value that was filled in the
     /// row above is empty here, which is how a vertically merged cell looks
     /// without its merge. Every mapped column is watched, not only labels:
@@ -98,10 +103,14 @@ impl GapWatch {
             }
             let cell = cells.get(m.sheet_col as usize).unwrap_or(&Cv::Empty);
             if cell.is_empty() {
-                gap |= self.last_labels.get(&m.sheet_col).is_some_and(|(r, _)| *r + 1 == row);
+                gap |= self.last(m.sheet_col).is_some_and(|(r, _)| *r + 1 == row);
                 continue;
             }
-            match (self.last_labels.get_mut(&m.sheet_col), cell) {
+            let col = m.sheet_col as usize;
+            if self.last_labels.len() <= col {
+                self.last_labels.resize_with(col + 1, || None);
+            }
+            match (&mut self.last_labels[col], cell) {
                 // Copy a label only when it changes.
                 (Some((r, OwnedCell::Text(v))), Cv::Text(t)) if v.as_str() == *t => *r = row,
                 // A new text reuses the buffer: no allocation per cell and row.
@@ -110,9 +119,7 @@ impl GapWatch {
                     v.push_str(t);
                     *r = row;
                 }
-                _ => {
-                    self.last_labels.insert(m.sheet_col, (row, OwnedCell::from_cv(cell)));
-                }
+                (slot, _) => *slot = Some((row, OwnedCell::from_cv(cell))),
             }
         }
         gap && cells.iter().any(|c| !c.is_empty())

@@ -340,7 +340,7 @@ impl<'a> SheetProcessor<'a> {
         }
         match self.input.merge_source.map(|source| source()) {
             Some(Ok(merges)) => {
-                ready.fill = VerticalFill::resume(&merges, ready.found.first_data_row, row, &self.gaps.last_labels);
+                ready.fill = VerticalFill::resume(&merges, ready.found.first_data_row, row, &self.gaps);
                 self.input.merges = merges;
                 self.input.merges_known = true;
                 ControlFlow::Continue(())
