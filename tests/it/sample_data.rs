@@ -221,3 +221,29 @@ fn the_generator_still_writes_the_committed_sample() {
         assert!(got == want, "{} differs from what the generator writes now", rel.display());
     }
 }
+
+#[test]
+fn a_scaled_sample_keeps_every_header_cell_of_its_wide_sheet() {
+    // A scaled sample is written in constant-memory mode, where a cell
+    // written to a row above the current one is dropped (with only a line
+    // on stderr). The April wide sheet's group cells sit in row 2, above
+    // their sub-headers: they must all be there.
+    let tmp = tempfile::tempdir().unwrap();
+    statbrief::sample::generate(tmp.path(), 2).unwrap();
+    use calamine::Reader;
+    let wide = files_below(tmp.path())
+        .into_iter()
+        .map(|rel| tmp.path().join(rel))
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .find_map(|p| {
+            let mut book: calamine::Xlsx<_> = calamine::open_workbook(&p).ok()?;
+            book.worksheet_range("各乡镇").ok()
+        })
+        .expect("the wide sheet");
+    let text = |r: u32, c: u32| wide.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
+    assert_eq!(text(1, 0), "地区");
+    assert_eq!(text(1, 1), "固定资产投资（万元）");
+    assert_eq!(text(1, 5), "一般公共预算收入（万元）");
+    assert_eq!(text(2, 4), "增速（%）");
+    assert_eq!(text(2, 8), "增速（%）");
+}
