@@ -12,8 +12,8 @@
 //! table, fixed column widths and no computed row heights (text columns
 //! wrap, and the spreadsheet sizes their rows).
 
-use super::formats::{xl, Fmt, Formats, PAPER_A4};
-use super::sheet::{escape_hf, header_text, Page};
+use super::formats::{xl, Fmt, Formats, LINE_PT, PAPER_A4};
+use super::sheet::{escape_hf, header_lines, header_text, Page};
 use super::SheetId;
 use crate::error::Error;
 use crate::model::Report;
@@ -58,6 +58,13 @@ pub(super) fn overdue_streamed(
     // rows made rust_xlsxwriter record every cell of its range for its
     // overlap check (~100 MB and a tenth of the sheet's time). Supervisors
     // filter by region or unit with the autofilter just the same.
+    // The header row's height as the ordinary sheets size theirs (a wrapped
+    // 逾期天数（天） needs two lines), set before the row is written: in
+    // constant-memory mode a row is final once written past.
+    let lines = COLUMNS.iter().map(|(h, w, _)| header_lines(&header_text(h), *w)).fold(1.0, f64::max);
+    if lines > 1.0 {
+        ws.set_row_height(header, lines * LINE_PT + 2.0).map_err(xl)?;
+    }
     for (c, (h, _, _)) in COLUMNS.iter().enumerate() {
         ws.write_string_with_format(header, c as u16, header_text(h), &f.header).map_err(xl)?;
     }
