@@ -94,6 +94,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let names = ingest::sheet::region_context::RegionNames::from_config(&config);
     let mut ingested = ingest::ingest_in(&opts.input, &opts.limits, &names)?;
     ingested.ledgers.rechunk_all();
+    crate::memory::release_freed();
     timing("ingest", started);
     if !ingested.has_ledger() {
         // Say at once when sheets were skipped for a missing column (issue 16).

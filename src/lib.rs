@@ -11,6 +11,7 @@ pub mod config;
 pub mod definitions;
 pub mod error;
 pub mod ingest;
+pub mod memory;
 pub mod model;
 pub mod outputs;
 pub mod progress;
