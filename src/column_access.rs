@@ -4,68 +4,60 @@
 //! several columns of each. Collecting a column into a `Vec<Option<&str>>`
 //! costs 16 bytes per row per column (about 170 MB for the visits of a
 //! province), and polars' `ChunkedArray::get` searches the chunks on every
-//! call (a concatenated ledger has one chunk per sheet). These readers
-//! rechunk once (string views are copied, their text is not) and then read
-//! the one arrow array directly. Out-of-range rows read as null, never panic.
+//! call when there are many (a concatenated ledger has one chunk per
+//! sheet). A reader rechunks once (string views are copied, their text is
+//! not; a column already in one chunk is not copied at all), after which
+//! polars' `get` takes its one-chunk fast path. Out-of-range rows read as
+//! null, never panic.
 
 use polars::prelude::*;
 
-type StrArray = <StringType as PolarsDataType>::Array;
-type I32Array = <Int32Type as PolarsDataType>::Array;
-
-/// A text column.
-pub struct StrCol {
-    arr: StrArray,
+/// One column in one chunk.
+pub struct ColumnReader<T: PolarsDataType> {
+    ca: ChunkedArray<T>,
 }
 
-impl StrCol {
-    pub fn of(ca: &StringChunked) -> Self {
-        let one = ca.rechunk();
-        let arr = one.downcast_iter().next().cloned();
-        StrCol { arr: arr.unwrap_or_else(|| StrArray::new_empty(ArrowDataType::Utf8View)) }
+/// A text column.
+pub type StrCol = ColumnReader<StringType>;
+/// A 32-bit integer column; dates read as days since 1970-01-01.
+pub type I32Col = ColumnReader<Int32Type>;
+
+impl<T: PolarsDataType> ColumnReader<T> {
+    pub fn of(ca: &ChunkedArray<T>) -> Self {
+        ColumnReader { ca: ca.rechunk().into_owned() }
     }
 
-    /// The named column of a frame, as text (cast when it is not).
-    pub fn named(df: &DataFrame, name: &str) -> PolarsResult<Self> {
-        let s = df.column(name)?.as_materialized_series().cast(&DataType::String)?;
-        Ok(Self::of(s.str()?))
+    pub fn len(&self) -> usize {
+        self.ca.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ca.is_empty()
     }
 
     #[inline]
-    pub fn get(&self, i: usize) -> Option<&str> {
-        if i < self.arr.len() {
-            self.arr.get(i)
+    pub fn get(&self, i: usize) -> Option<T::Physical<'_>> {
+        if i < self.ca.len() {
+            self.ca.get(i)
         } else {
             None
         }
     }
 }
 
-/// A 32-bit integer column; dates read as days since 1970-01-01.
-pub struct I32Col {
-    arr: I32Array,
+impl StrCol {
+    /// The named column of a frame, as text (cast when it is not).
+    pub fn named(df: &DataFrame, name: &str) -> PolarsResult<Self> {
+        let s = df.column(name)?.as_materialized_series().cast(&DataType::String)?;
+        Ok(Self::of(s.str()?))
+    }
 }
 
 impl I32Col {
-    pub fn of(ca: &Int32Chunked) -> Self {
-        let one = ca.rechunk();
-        let arr = one.downcast_iter().next().cloned();
-        I32Col { arr: arr.unwrap_or_else(|| I32Array::new_empty(ArrowDataType::Int32)) }
-    }
-
     /// The named column of a frame as 32-bit integers (dates as days).
     pub fn named(df: &DataFrame, name: &str) -> PolarsResult<Self> {
         let s = df.column(name)?.as_materialized_series().cast(&DataType::Int32)?;
         Ok(Self::of(s.i32()?))
-    }
-
-    #[inline]
-    pub fn get(&self, i: usize) -> Option<i32> {
-        if i >= self.arr.len() {
-            return None;
-        }
-        let valid = self.arr.validity().is_none_or(|v| v.get_bit(i));
-        valid.then(|| self.arr.value(i))
     }
 }
 

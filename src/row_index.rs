@@ -7,10 +7,10 @@
 //! indices (4 bytes each): the caller says how to hash a row's key and
 //! whether two rows' keys are equal, both read from the frame's columns.
 //! Written by hand because it is this pairing with polars columns, not the
-//! table, that is specific: the table itself is hashbrown's `HashTable`.
+//! table, that is specific: the table itself is hashbrown's `HashTable`,
+//! and callers hash with polars' own hasher (foldhash).
 
 use hashbrown::hash_table::{Entry, HashTable};
-use std::hash::{BuildHasher, Hash};
 
 /// Row indices, one per distinct key.
 #[derive(Default)]
@@ -55,22 +55,17 @@ impl RowIndex {
     }
 }
 
-/// The hasher every key uses: polars' own (foldhash), seeded per process
-/// as polars seeds it, since nothing hashed here outlives the run.
-pub fn hash_of<K: Hash>(state: &foldhash::quality::RandomState, key: K) -> u64 {
-    state.hash_one(key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::hash::BuildHasher;
 
     #[test]
     fn one_row_per_key_and_the_caller_chooses_which() {
         // Keys by row: a b a c b a. Keep the last row of each key.
         let keys = ["a", "b", "a", "c", "b", "a"];
         let state = foldhash::quality::RandomState::default();
-        let hash = |i: u32| hash_of(&state, keys[i as usize]);
+        let hash = |i: u32| state.hash_one(keys[i as usize]);
         let eq = |i: u32, j: u32| keys[i as usize] == keys[j as usize];
         let mut index = RowIndex::default();
         let mut replaced = Vec::new();

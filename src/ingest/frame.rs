@@ -172,9 +172,19 @@ pub fn empty_frame(kind: Kind) -> PolarsResult<DataFrame> {
 
 /// Days since 1970-01-01, polars' date representation.
 pub fn date_days(d: chrono::NaiveDate) -> i32 {
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    (d - epoch).num_days() as i32
+    (d - EPOCH).num_days() as i32
 }
+
+/// The date of a polars date value (days since 1970-01-01); the inverse of
+/// [`date_days`].
+pub fn days_date(days: i32) -> Option<chrono::NaiveDate> {
+    EPOCH.checked_add_signed(chrono::Duration::days(i64::from(days)))
+}
+
+const EPOCH: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
 
 #[cfg(test)]
 mod tests {
@@ -195,5 +205,7 @@ mod tests {
         let d = FrameBuilder::new(Kind::Visits, 0).finish().unwrap();
         assert_eq!(d.column("visit_date").unwrap().dtype(), &DataType::Date);
         assert_eq!(date_days(chrono::NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
+        assert_eq!(days_date(1), chrono::NaiveDate::from_ymd_opt(1970, 1, 2));
+        assert_eq!(days_date(-1), chrono::NaiveDate::from_ymd_opt(1969, 12, 31));
     }
 }

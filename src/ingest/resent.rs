@@ -13,8 +13,9 @@ use crate::column_access::{I32Col, StrCol};
 use crate::error::Error;
 use crate::model::{Column, Kind};
 use crate::quality::{DataQuality, Issue, Severity};
-use crate::row_index::{self, RowIndex};
+use crate::row_index::RowIndex;
 use polars::prelude::*;
+use std::hash::BuildHasher;
 
 /// Warnings named one by one per pair of sheets; the rest are counted.
 const NAMED_PER_PAIR: usize = 20;
@@ -93,7 +94,7 @@ pub fn dedupe(kind: Kind, df: DataFrame, quality: &mut DataQuality) -> Result<Da
         (parts, part(&periods, i))
     };
     let state = foldhash::quality::RandomState::default();
-    let hash = |i: u32| row_index::hash_of(&state, key(i as usize));
+    let hash = |i: u32| state.hash_one(key(i as usize));
     let eq = |a: u32, b: u32| key(a as usize) == key(b as usize);
     let mut latest = RowIndex::with_capacity(df.height());
     let mut keep = vec![true; df.height()];

@@ -13,7 +13,7 @@ pub use column::Column;
 pub use domain::{
     Colour, Flag, IndicatorLayout, Kind, ProblemStatus, ProjectStatus, Satisfaction, Tier, UNLABELLED, WHOLE,
 };
-pub use overdue::{iso_date, OverdueRows, OverdueTable, COLUMNS as OVERDUE_COLUMNS};
+pub use overdue::{OverdueRef, OverdueRows, OverdueTable};
 
 use crate::quality::DataQuality;
 use serde::{Serialize, Serializer};

@@ -10,11 +10,10 @@
 //! the briefings.
 
 use super::{Colour, Overdue};
-use crate::column_access::{I32Col, StrCol};
+use crate::column_access::{ColumnReader, I32Col, StrCol};
+use crate::ingest::frame::days_date;
+use chrono::NaiveDate;
 use polars::prelude::*;
-
-/// The frame's columns, in order; also the header of `data/overdue.*`.
-pub const COLUMNS: [&str; 7] = ["enterprise", "problem", "region", "cadre_unit", "deadline", "days_overdue", "colour"];
 
 /// Every overdue problem, worst first.
 #[derive(Debug, Clone, Default)]
@@ -23,38 +22,11 @@ pub struct OverdueTable {
 }
 
 impl OverdueTable {
-    /// A frame with [`COLUMNS`] (deadline a date, days_overdue an i64),
+    /// A frame with the columns enterprise, problem, region, cadre_unit,
+    /// deadline (a date), days_overdue (an i64) and colour,
     /// already in the list's order.
     pub fn from_frame(frame: DataFrame) -> Self {
         OverdueTable { frame }
-    }
-
-    /// The table of a list of rows, in the list's order (small lists: tests
-    /// and reports built by hand).
-    pub fn from_list(list: &[Overdue]) -> PolarsResult<Self> {
-        let text = |name: &str, f: &dyn Fn(&Overdue) -> Option<&str>| -> Column {
-            StringChunked::from_iter_options(name.into(), list.iter().map(f)).into_series().into()
-        };
-        let deadlines = list.iter().map(|o| {
-            chrono::NaiveDate::parse_from_str(&o.deadline, "%Y-%m-%d").ok().map(crate::ingest::frame::date_days)
-        });
-        let deadline =
-            Int32Chunked::from_iter_options("deadline".into(), deadlines).into_series().cast(&DataType::Date)?;
-        let frame = DataFrame::new(
-            list.len(),
-            vec![
-                text("enterprise", &|o| Some(o.enterprise.as_str())),
-                text("problem", &|o| Some(o.problem.as_str())),
-                text("region", &|o| o.region.as_deref()),
-                text("cadre_unit", &|o| o.cadre_unit.as_deref()),
-                deadline.into(),
-                Int64Chunked::from_iter_values("days_overdue".into(), list.iter().map(|o| o.days_overdue))
-                    .into_series()
-                    .into(),
-                text("colour", &|o| Some(o.colour.as_str())),
-            ],
-        )?;
-        Ok(OverdueTable { frame })
     }
 
     pub fn len(&self) -> usize {
@@ -69,32 +41,51 @@ impl OverdueTable {
         &self.frame
     }
 
-    /// The rows as ordinary values, worst first, one at a time.
+    /// The rows, read in place, worst first.
     pub fn rows(&self) -> PolarsResult<OverdueRows> {
         let f = &self.frame;
         if f.width() == 0 {
-            return Ok(OverdueRows { cols: None, next: 0, len: 0 });
+            return Ok(OverdueRows(None));
         }
         let days = f.column("days_overdue")?.as_materialized_series().cast(&DataType::Int64)?;
-        let cols = RowCols {
+        Ok(OverdueRows(Some(RowCols {
             enterprise: StrCol::named(f, "enterprise")?,
             problem: StrCol::named(f, "problem")?,
             region: StrCol::named(f, "region")?,
             cadre_unit: StrCol::named(f, "cadre_unit")?,
             deadline: I32Col::named(f, "deadline")?,
-            days: days.i64()?.rechunk().into_owned(),
+            days: ColumnReader::of(days.i64()?),
             colour: StrCol::named(f, "colour")?,
-        };
-        Ok(OverdueRows { cols: Some(cols), next: 0, len: f.height() })
+        })))
     }
 }
 
-/// `YYYY-MM-DD` of a date stored as days since 1970-01-01.
-pub fn iso_date(days: i32) -> String {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_signed(chrono::Duration::days(i64::from(days))))
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+/// One row of the table, borrowed from its columns: the 逾期督办 sheet
+/// writes 450,000 of them without a string copied or a date formatted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OverdueRef<'a> {
+    pub enterprise: &'a str,
+    pub problem: &'a str,
+    pub region: Option<&'a str>,
+    pub cadre_unit: Option<&'a str>,
+    pub deadline: Option<NaiveDate>,
+    pub days_overdue: i64,
+    pub colour: Colour,
+}
+
+impl OverdueRef<'_> {
+    /// The row as the report's own value (metrics.json, the briefings).
+    pub fn to_overdue(&self) -> Overdue {
+        Overdue {
+            enterprise: self.enterprise.to_string(),
+            problem: self.problem.to_string(),
+            region: self.region.map(str::to_string),
+            cadre_unit: self.cadre_unit.map(str::to_string),
+            deadline: self.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            days_overdue: self.days_overdue,
+            colour: self.colour,
+        }
+    }
 }
 
 struct RowCols {
@@ -103,48 +94,72 @@ struct RowCols {
     region: StrCol,
     cadre_unit: StrCol,
     deadline: I32Col,
-    days: Int64Chunked,
+    days: ColumnReader<Int64Type>,
     colour: StrCol,
 }
 
-/// The rows of an [`OverdueTable`], worst first.
-pub struct OverdueRows {
-    cols: Option<RowCols>,
-    next: usize,
-    len: usize,
-}
+/// The columns of an [`OverdueTable`], read row by row.
+pub struct OverdueRows(Option<RowCols>);
 
-impl Iterator for OverdueRows {
-    type Item = Overdue;
+impl OverdueRows {
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |c| c.days.len())
+    }
 
-    fn next(&mut self) -> Option<Overdue> {
-        let c = self.cols.as_ref()?;
-        if self.next >= self.len {
-            return None;
-        }
-        let i = self.next;
-        self.next += 1;
-        let owned = |s: Option<&str>| s.map(str::to_string);
-        Some(Overdue {
-            enterprise: owned(c.enterprise.get(i)).unwrap_or_default(),
-            problem: owned(c.problem.get(i)).unwrap_or_default(),
-            region: owned(c.region.get(i)),
-            cadre_unit: owned(c.cadre_unit.get(i)),
-            deadline: c.deadline.get(i).map(iso_date).unwrap_or_default(),
-            days_overdue: c.days.get(i).unwrap_or(0),
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i`, worst first; None past the end.
+    pub fn get(&self, i: usize) -> Option<OverdueRef<'_>> {
+        let c = self.0.as_ref()?;
+        let days_overdue = c.days.get(i)?;
+        Some(OverdueRef {
+            enterprise: c.enterprise.get(i).unwrap_or_default(),
+            problem: c.problem.get(i).unwrap_or_default(),
+            region: c.region.get(i),
+            cadre_unit: c.cadre_unit.get(i),
+            deadline: c.deadline.get(i).and_then(days_date),
+            days_overdue,
             colour: c.colour.get(i).and_then(Colour::parse).unwrap_or(Colour::Red),
         })
     }
 
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.len.saturating_sub(self.next);
-        (left, Some(left))
+    /// Every row, worst first.
+    pub fn iter(&self) -> impl Iterator<Item = OverdueRef<'_>> + '_ {
+        (0..self.len()).map_while(|i| self.get(i))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table of a list of rows, in the list's order.
+    fn from_list(list: &[Overdue]) -> PolarsResult<OverdueTable> {
+        let text = |name: &str, f: &dyn Fn(&Overdue) -> Option<&str>| -> Column {
+            StringChunked::from_iter_options(name.into(), list.iter().map(f)).into_series().into()
+        };
+        let deadlines = list
+            .iter()
+            .map(|o| NaiveDate::parse_from_str(&o.deadline, "%Y-%m-%d").ok().map(crate::ingest::frame::date_days));
+        let deadline =
+            Int32Chunked::from_iter_options("deadline".into(), deadlines).into_series().cast(&DataType::Date)?;
+        let days = Int64Chunked::from_iter_values("days_overdue".into(), list.iter().map(|o| o.days_overdue));
+        let frame = DataFrame::new(
+            list.len(),
+            vec![
+                text("enterprise", &|o| Some(o.enterprise.as_str())),
+                text("problem", &|o| Some(o.problem.as_str())),
+                text("region", &|o| o.region.as_deref()),
+                text("cadre_unit", &|o| o.cadre_unit.as_deref()),
+                deadline.into(),
+                days.into_series().into(),
+                text("colour", &|o| Some(o.colour.as_str())),
+            ],
+        )?;
+        Ok(OverdueTable::from_frame(frame))
+    }
 
     #[test]
     fn a_list_round_trips_through_the_table() {
@@ -168,13 +183,16 @@ mod tests {
                 colour: Colour::Blue,
             },
         ];
-        let table = OverdueTable::from_list(&list).unwrap();
+        let table = from_list(&list).unwrap();
         assert_eq!(table.len(), 2);
         let names: Vec<&str> = table.frame().get_column_names().iter().map(|n| n.as_str()).collect();
-        assert_eq!(names, COLUMNS.to_vec());
+        assert_eq!(names, ["enterprise", "problem", "region", "cadre_unit", "deadline", "days_overdue", "colour"]);
         assert_eq!(table.frame().column("deadline").unwrap().dtype(), &DataType::Date);
-        let back: Vec<Overdue> = table.rows().unwrap().collect();
+        let rows = table.rows().unwrap();
+        let back: Vec<Overdue> = rows.iter().map(|r| r.to_overdue()).collect();
         assert_eq!(back, list);
-        assert_eq!(OverdueTable::default().rows().unwrap().count(), 0);
+        assert_eq!(rows.get(0).unwrap().deadline, NaiveDate::from_ymd_opt(2025, 5, 31));
+        assert!(rows.get(2).is_none());
+        assert_eq!(OverdueTable::default().rows().unwrap().iter().count(), 0);
     }
 }

@@ -262,7 +262,7 @@ pub(crate) fn col_days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, E
 }
 
 pub(crate) fn days_to_string(days: i32) -> String {
-    crate::model::iso_date(days)
+    crate::ingest::frame::days_date(days).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
 /// A rate in Rust for scalar figures: null when the denominator is 0.

@@ -14,8 +14,9 @@ use crate::model::{
     Grouped, OverdueTable, ProblemFigures, ProblemStatus, Satisfaction, Tier, VisitsMonth, VisitsReport,
     OVERDUE_IN_JSON,
 };
-use crate::row_index::{self, RowIndex};
+use crate::row_index::RowIndex;
 use polars::prelude::*;
+use std::hash::BuildHasher;
 
 /// (visit id) or (date, cadre, enterprise).
 type VisitKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>, Option<&'a str>);
@@ -65,7 +66,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         key
     };
     let state = foldhash::quality::RandomState::default();
-    let problem_hash = |i: u32| row_index::hash_of(&state, (visit_key(i), problems.get(i as usize)));
+    let problem_hash = |i: u32| state.hash_one((visit_key(i), problems.get(i as usize)));
     let same_problem =
         |a: u32, b: u32| visit_key(a) == visit_key(b) && problems.get(a as usize) == problems.get(b as usize);
     let mut latest = RowIndex::with_capacity(rows.height());
@@ -104,7 +105,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let end = as_of.end_days();
 
     let mut report = VisitsReport::default();
-    let visit_hash = |i: u32| row_index::hash_of(&state, visit_key(i));
+    let visit_hash = |i: u32| state.hash_one(visit_key(i));
     let same_visit = |a: u32, b: u32| visit_key(a) == visit_key(b);
     let mut visit_set = RowIndex::default();
     let mut overdue: Vec<OverdueAt> = Vec::new();
@@ -188,7 +189,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
             .then_with(|| problems.get(a_row).cmp(&problems.get(b_row)))
     });
     report.overdue_all = overdue_table(&rows, &overdue, config)?;
-    report.overdue = report.overdue_all.rows()?.take(OVERDUE_IN_JSON).collect();
+    report.overdue = report.overdue_all.rows()?.iter().take(OVERDUE_IN_JSON).map(|o| o.to_overdue()).collect();
     report.overdue_count = report.overdue_all.len() as i64;
     report.resolution_target = targets.find(None, |m| m.contains("问题解决率")).map(|t| t.0);
     report.satisfaction_target = targets.find(None, |m| m.contains("满意率")).map(|t| t.0);
@@ -325,9 +326,7 @@ fn grouped(key: &'static str, groups: PlHashMap<&str, Acc>, config: &Config) -> 
 
 fn month_of_days(days: i32) -> Option<u32> {
     use chrono::Datelike;
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_signed(chrono::Duration::days(days as i64)))
-        .map(|d| d.month())
+    crate::ingest::frame::days_date(days).map(|d| d.month())
 }
 
 /// The median of durations in days; the mean of the two middle values for

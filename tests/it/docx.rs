@@ -4,12 +4,12 @@
 //! text is compared with article.md and its figures with metrics.json; the
 //! tables' rows with metrics.json's groups; the images decoded.
 
+use crate::common::unzip;
 use serde_json::Value;
 use statbrief::app::{self, RunOptions};
 use statbrief::report::templates::EMBEDDED;
 use statbrief::report::wording::{fmt_amount, fmt_percent};
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -54,18 +54,6 @@ fn run(templates: Option<&Path>, config: Option<&Path>) -> Outputs {
         article: std::fs::read_to_string(out.path().join("article.md")).unwrap(),
         metrics: serde_json::from_str(&std::fs::read_to_string(out.path().join("metrics.json")).unwrap()).unwrap(),
     }
-}
-
-fn unzip(bytes: Vec<u8>) -> HashMap<String, Vec<u8>> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut parts = HashMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        parts.insert(f.name().unwrap().to_string(), data);
-    }
-    parts
 }
 
 /// The default run, shared by the tests (ingesting sample_data takes a moment).

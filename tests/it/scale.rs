@@ -67,17 +67,11 @@ fn a_small_province_gives_the_models_overdue_count_and_the_full_list_outside_met
     assert_eq!(data_rows, expected);
     // Its header row is tall enough for the wrapped 逾期天数（天）: two lines
     // of 16 pt, as the ordinary sheets size their headers.
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join("briefing.xlsx")).unwrap()).unwrap();
-    let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();
-    let sheet = names
+    let parts = crate::common::unzip(std::fs::read(out.join("briefing.xlsx")).unwrap());
+    let sheet = parts
         .iter()
-        .filter(|n| n.starts_with("xl/worksheets/sheet"))
-        .map(|n| {
-            let mut xml = String::new();
-            zip.by_name(n).unwrap().read_to_string(&mut xml).unwrap();
-            xml
-        })
+        .filter(|(n, _)| n.starts_with("xl/worksheets/sheet"))
+        .map(|(_, xml)| String::from_utf8_lossy(xml))
         .find(|xml| xml.contains("逾期未办结问题督办清单"))
         .unwrap();
     let row3 = &sheet[sheet.find("<row r=\"3\"").unwrap()..];

@@ -51,10 +51,8 @@ fn fill(dir: &Path, name: &str, kind: Kind, title: Option<&str>, rows: &[Vec<(&s
 }
 
 fn sheet_xml(path: &Path) -> String {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut xml = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
-    xml
+    let parts = common::unzip(std::fs::read(path).unwrap());
+    String::from_utf8(parts["xl/worksheets/sheet1.xml"].clone()).unwrap()
 }
 
 #[test]

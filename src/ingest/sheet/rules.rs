@@ -10,7 +10,6 @@ use crate::model::{Column, Kind};
 use crate::quality::Severity;
 use polars::prelude::PlHashMap;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// The period of a row: its period cell, else the sheet's; a target's year
 /// from its 年度 cell. A period cell that cannot be read rejects the row.
@@ -195,7 +194,7 @@ fn row_key(kind: Kind, at: &FrameBuilder, out: &[Val<'_>], period: Option<Period
     for &c in fields {
         // A tag per field and type, so ("ab", "c") and ("a", "bc") differ.
         match field(c) {
-            None => feed(&[0]),
+            None | Some(Val::Null) => feed(&[0]),
             Some(Val::Str(s)) => {
                 feed(&[1]);
                 feed(&(s.len() as u64).to_le_bytes());
@@ -210,15 +209,13 @@ fn row_key(kind: Kind, at: &FrameBuilder, out: &[Val<'_>], period: Option<Period
                 feed(&d.to_le_bytes());
             }
             Some(Val::Bool(b)) => feed(&[4, u8::from(*b)]),
-            Some(Val::Null) => feed(&[0]),
         }
     }
     if matches!(kind, Kind::Indicators | Kind::Targets) {
         if let Some(p) = period {
-            let mut text = String::new();
-            let _ = write!(text, "{p}");
             feed(&[5]);
-            feed(text.as_bytes());
+            feed(&p.year.to_le_bytes());
+            feed(&p.month.unwrap_or(0).to_le_bytes());
         }
     }
     let [a, b] = hashers;
@@ -271,5 +268,18 @@ mod tests {
         assert_ne!(key("张三甲", "公司", p()), key("张三", "甲公司", p()));
         assert_eq!(key("张三", "甲公司", Val::Null), key("张三", "甲公司", Val::Str("".into())));
         assert_ne!(key("张三", "甲公司", Val::Null), key("张三", "甲公司", p()));
+    }
+
+    #[test]
+    fn an_indicator_row_key_holds_its_period() {
+        let b = FrameBuilder::new(Kind::Indicators, 0);
+        let mut out = vec![Val::Null; b.width()];
+        out[b.position(Column::Indicator).unwrap()] = Val::Str("固定资产投资".into());
+        out[b.position(Column::Region).unwrap()] = Val::Str("白水镇".into());
+        let at = |year, month| row_key(Kind::Indicators, &b, &out, Some(Period { year, month }));
+        assert_eq!(at(2025, Some(3)), at(2025, Some(3)));
+        assert_ne!(at(2025, Some(3)), at(2025, Some(4)));
+        assert_ne!(at(2025, Some(3)), at(2024, Some(3)));
+        assert_ne!(at(2025, None), at(2025, Some(1)));
     }
 }

@@ -18,7 +18,6 @@ use super::SheetId;
 use crate::error::Error;
 use crate::model::Report;
 use crate::report::cell_text::fit;
-use chrono::NaiveDate;
 use rust_xlsxwriter::{ConditionalFormatCell, ConditionalFormatCellRule, Workbook, Worksheet};
 
 /// Overdue lists at least this long are streamed; shorter ones keep the
@@ -69,9 +68,9 @@ pub(super) fn overdue_streamed(
         ws.write_string_with_format(header, c as u16, header_text(h), &f.header).map_err(xl)?;
     }
     ws.autofilter(header, 0, last, COLUMNS.len() as u16 - 1).map_err(xl)?;
-    for (i, o) in list.rows()?.enumerate() {
+    for (i, o) in list.rows()?.iter().enumerate() {
         let row = first + i as u32;
-        let texts = [Some(&o.enterprise), Some(&o.problem), o.region.as_ref(), o.cadre_unit.as_ref()];
+        let texts = [Some(o.enterprise), Some(o.problem), o.region, o.cadre_unit];
         for (c, t) in texts.iter().enumerate() {
             let fmt = if c < 2 { &f.wrap } else { f.data(Fmt::Text, false) };
             match t {
@@ -80,9 +79,9 @@ pub(super) fn overdue_streamed(
                 None => ws.write_blank(row, c as u16, fmt).map_err(xl)?,
             };
         }
-        match NaiveDate::parse_from_str(&o.deadline, "%Y-%m-%d") {
-            Ok(d) => ws.write_date_with_format(row, 4, d, f.data(Fmt::Date, false)).map_err(xl)?,
-            Err(_) => ws.write_string_with_format(row, 4, &o.deadline, f.data(Fmt::Text, false)).map_err(xl)?,
+        match &o.deadline {
+            Some(d) => ws.write_date_with_format(row, 4, d, f.data(Fmt::Date, false)).map_err(xl)?,
+            None => ws.write_blank(row, 4, f.data(Fmt::Date, false)).map_err(xl)?,
         };
         ws.write_number_with_format(row, 5, o.days_overdue as f64, f.data(Fmt::Count, false)).map_err(xl)?;
         ws.write_string_with_format(row, 6, o.colour.as_str(), f.data(Fmt::Mark, false)).map_err(xl)?;

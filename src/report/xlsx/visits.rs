@@ -116,17 +116,16 @@ pub(super) fn problems(r: &Report, f: &Formats, period: &str, number: &mut u32) 
 
 pub(super) fn overdue(r: &Report, f: &Formats, period: &str, number: &mut u32) -> Result<Sheet, Error> {
     let mut s = Sheet::new(SheetId::Overdue)?;
-    let rows = r
-        .visits
-        .overdue_all
-        .rows()?
+    let list = r.visits.overdue_all.rows()?;
+    let rows = list
+        .iter()
         .map(|o| {
             row(vec![
-                text(&o.enterprise),
-                text(&o.problem),
-                opt_text(o.region.as_ref()),
-                opt_text(o.cadre_unit.as_ref()),
-                date(Some(&o.deadline)),
+                text(o.enterprise),
+                text(o.problem),
+                o.region.map_or(Cell::Empty, text),
+                o.cadre_unit.map_or(Cell::Empty, text),
+                o.deadline.map_or(Cell::Empty, Cell::Date),
                 int(o.days_overdue),
                 text(o.colour.as_str()),
             ])

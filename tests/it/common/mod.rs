@@ -452,3 +452,17 @@ pub fn some(v: &[f64]) -> Vec<Option<f64>> {
 pub fn texts(v: &[&str]) -> Vec<Option<String>> {
     v.iter().map(|s| Some(s.to_string())).collect()
 }
+
+/// Every part of a zip (an xlsx or docx) by its name.
+pub fn unzip(bytes: Vec<u8>) -> std::collections::HashMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut zip = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = std::collections::HashMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        parts.insert(f.name().unwrap().to_string(), data);
+    }
+    parts
+}
