@@ -11,15 +11,29 @@ use std::borrow::Cow;
 /// Excel's limit on the characters of one cell.
 pub const EXCEL_MAX_CHARS: usize = 32_767;
 
-/// The text whole when it fits, else its first 32,766 characters and `…`.
+/// The text whole when it fits Excel's cell limit, else cut to it with `…`.
+/// Excel counts UTF-16 units (a character outside the BMP, such as a rare
+/// name character from CJK Extension B, counts two), and rust_xlsxwriter
+/// refuses a longer string with an error that would fail the whole workbook.
 pub fn fit(s: &str) -> Cow<'_, str> {
-    match s.char_indices().nth(EXCEL_MAX_CHARS) {
-        None => Cow::Borrowed(s),
-        Some(_) => {
-            let cut = s.char_indices().nth(EXCEL_MAX_CHARS - 1).map_or(s.len(), |(i, _)| i);
-            Cow::Owned(format!("{}…", &s[..cut]))
-        }
+    // No character takes fewer UTF-8 bytes than UTF-16 units: a text of at
+    // most 32,767 bytes fits without counting (nearly every cell).
+    if s.len() <= EXCEL_MAX_CHARS {
+        return Cow::Borrowed(s);
     }
+    let mut units = 0;
+    for (i, ch) in s.char_indices() {
+        // Room is kept for the `…` (one unit).
+        if units + ch.len_utf16() > EXCEL_MAX_CHARS - 1 {
+            let rest_units: usize = s[i..].chars().map(char::len_utf16).sum();
+            if units + rest_units <= EXCEL_MAX_CHARS {
+                return Cow::Borrowed(s);
+            }
+            return Cow::Owned(format!("{}…", &s[..i]));
+        }
+        units += ch.len_utf16();
+    }
+    Cow::Borrowed(s)
 }
 
 #[cfg(test)]
@@ -34,5 +48,14 @@ mod tests {
         let cut = fit(&long);
         assert_eq!(cut.chars().count(), EXCEL_MAX_CHARS);
         assert!(cut.ends_with("字…"));
+        // 𠀀 (U+20000) is two UTF-16 units: 20,000 of them are 40,000 units,
+        // cut to 16,383 of them (32,766 units) and the `…`.
+        let astral = "𠀀".repeat(20_000);
+        let cut = fit(&astral);
+        assert_eq!(cut.encode_utf16().count(), 32_767);
+        assert_eq!(cut.chars().count(), 16_384);
+        // Exactly at the limit in units, with more bytes than the limit: whole.
+        let exact = "𠀀".repeat(16_383) + "a";
+        assert!(matches!(fit(&exact), Cow::Borrowed(_)));
     }
 }

@@ -65,6 +65,18 @@ fn a_small_province_gives_the_models_overdue_count_and_the_full_list_outside_met
         .take_while(|&r| matches!(range.get((r, 5)), Some(calamine::Data::Float(_) | calamine::Data::Int(_))))
         .count();
     assert_eq!(data_rows, expected);
+    // Its deadlines read as dates (the column's date format reaches the
+    // unformatted cells), and each is its days overdue before 31 December
+    // (docs/metrics.md: days_overdue = M 月末 − 办结时限).
+    let year_end = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    for r in header + 1..header + 1 + data_rows {
+        let Some(calamine::Data::DateTime(d)) = range.get((r, 4)) else {
+            panic!("row {r}: deadline {:?} is not a date", range.get((r, 4)))
+        };
+        let deadline = d.as_datetime().unwrap().date();
+        let days = calamine::DataType::as_f64(range.get((r, 5)).unwrap()).unwrap() as i64;
+        assert_eq!(deadline + chrono::Days::new(days as u64), year_end, "row {r}");
+    }
     // Its header row is tall enough for the wrapped 逾期天数（天）: two lines
     // of 16 pt, as the ordinary sheets size their headers.
     let parts = crate::common::unzip(std::fs::read(out.join("briefing.xlsx")).unwrap());

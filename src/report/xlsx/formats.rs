@@ -71,6 +71,9 @@ pub(super) struct Formats {
     pub(super) cf_yellow: Format,
     pub(super) cf_red: Format,
     pub(super) cf_blue: Format,
+    /// The data cells' thin grey border alone, for a conditional format
+    /// that draws the grid of a streamed sheet (see `overdue_stream`).
+    pub(super) grid: Format,
 }
 
 impl Formats {
@@ -120,6 +123,7 @@ impl Formats {
             cf_yellow: fill(YELLOW),
             cf_red: fill(RED),
             cf_blue: fill(BLUE),
+            grid: border(Format::new()),
         }
     }
 
