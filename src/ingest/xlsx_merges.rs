@@ -97,15 +97,12 @@ pub fn merged_regions(bytes: &[u8], sheet: &str) -> Result<Vec<Region>, String> 
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let paths = sheet_paths(&mut zip)?;
     let path = paths.get(sheet).ok_or_else(|| format!("找不到工作表 {sheet} 的数据"))?;
-    let xml = read_entry(&mut zip, path)?;
-    // The last opening `<mergeCells` tag (it may carry a namespace prefix);
-    // skip the closing tag, which comes after it.
-    let start = memchr::memmem::rfind_iter(&xml, b"mergeCells").find_map(|at| {
-        let lt = xml[..at].iter().rposition(|&b| b == b'<')?;
-        (xml.get(lt + 1) != Some(&b'/')).then_some(lt)
-    });
-    let Some(start) = start else { return Ok(Vec::new()) };
-    let mut reader = Reader::from_reader(&xml[start..]);
+    let entry = zip.by_name(path).map_err(|e| format!("{path}: {e}"))?;
+    let tail = merge_tail(entry).map_err(|e| format!("{path}: {e}"))?;
+    if tail.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut reader = Reader::from_reader(tail.as_slice());
     let mut buf = Vec::new();
     let mut out = Vec::new();
     loop {
@@ -125,6 +122,58 @@ pub fn merged_regions(bytes: &[u8], sheet: &str) -> Result<Vec<Region>, String> 
     Ok(out)
 }
 
+/// Bytes kept from one chunk to the next, so that a tag split between two
+/// reads is still found: `<`, a namespace prefix and `mergeCells`.
+const CARRY: usize = 64;
+/// How much of the inflated XML is looked at per read.
+const CHUNK: usize = 256 << 10;
+
+/// The sheet XML from its last opening `<mergeCells` tag to the end, or
+/// nothing when it has none. The XML streams through one fixed buffer: a
+/// sheet of many megabytes is never held whole for the few hundred bytes
+/// at its end (holding it cost an allocation, zeroing and page faults the
+/// size of the sheet, more than a third of this pass).
+fn merge_tail(mut xml: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; CARRY + CHUNK];
+    // buf[..kept] holds the end of what was read before.
+    let mut kept = 0;
+    let mut tail = Vec::new();
+    loop {
+        let n = xml.read(&mut buf[kept..])?;
+        if n == 0 {
+            return Ok(tail);
+        }
+        let seen = &buf[..kept + n];
+        match last_opening_tag(seen) {
+            // A later tag than any before (a `mergeCells` in a comment, say)
+            // restarts the tail from it.
+            Some(at) => tail = seen[at..].to_vec(),
+            None if !tail.is_empty() => tail.extend_from_slice(&seen[kept..]),
+            None => {}
+        }
+        let from = seen.len().saturating_sub(CARRY);
+        let carried = seen.len() - from;
+        buf.copy_within(from..from + carried, 0);
+        kept = carried;
+    }
+}
+
+/// Where the last `<mergeCells` or `<prefix:mergeCells` opening tag starts.
+/// A forward search (SIMD in memchr) over the chunk, keeping the last hit:
+/// memchr's reverse search has no SIMD path and cost as much as the inflate.
+fn last_opening_tag(xml: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(xml, b"mergeCells")
+        .filter_map(|at| {
+            let lt = xml[..at].iter().rposition(|&b| b == b'<')?;
+            let prefix = &xml[lt + 1..at];
+            let name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+            let is_prefix =
+                prefix.is_empty() || (prefix.ends_with(b":") && prefix[..prefix.len() - 1].iter().all(name));
+            is_prefix.then_some(lt)
+        })
+        .last()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +184,36 @@ mod tests {
         assert_eq!(parse_ref("B3:B5"), Some((2, 1, 4, 1)));
         assert_eq!(parse_ref("AA10"), Some((9, 26, 9, 26)));
         assert_eq!(parse_ref("1:2"), None);
+    }
+
+    /// A reader that hands out its bytes a few at a time, as an inflater
+    /// may: a tag split between two reads must still be found.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_tail_is_found_across_reads_and_past_text_that_names_it() {
+        let body = "<row><c t=\"inlineStr\"><is><t>mergeCells</t></is></c></row>".repeat(20_000);
+        let xml = format!(
+            "<worksheet><sheetData>{body}</sheetData><x:mergeCells count=\"1\"><x:mergeCell ref=\"A1:B2\"/></x:mergeCells><pageMargins/></worksheet>"
+        );
+        let want = &xml[xml.find("<x:mergeCells").unwrap()..];
+        for step in [1, 7, 63, 64, 65, 4096, CHUNK + 3] {
+            let tail = merge_tail(Trickle(xml.as_bytes(), step)).unwrap();
+            assert_eq!(String::from_utf8(tail).unwrap(), want, "read {step} bytes at a time");
+        }
+        let none = merge_tail(Trickle(body.as_bytes(), 1000)).unwrap();
+        assert!(none.is_empty());
+        // A closing tag alone is no start.
+        assert_eq!(last_opening_tag(b"<a></mergeCells>"), None);
+        assert_eq!(last_opening_tag(b"<mergeCells>"), Some(0));
     }
 }
 
