@@ -105,9 +105,14 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let end = as_of.end_days();
 
     let mut report = VisitsReport::default();
-    let visit_hash = |i: u32| state.hash_one(visit_key(i));
-    let same_visit = |a: u32, b: u32| visit_key(a) == visit_key(b);
-    let mut visit_set = RowIndex::default();
+    // The visit sets hold positions in `keep`. Each kept row's visit key is
+    // hashed once, up front: the whole-period set and the month's set both
+    // need it, and a growing table rehashes its rows (reading their keys
+    // again, at random, from the columns) unless the hashes are at hand.
+    let visit_hashes: Vec<u64> = keep.iter().map(|&i| state.hash_one(visit_key(i as u32))).collect();
+    let visit_hash = |j: u32| visit_hashes[j as usize];
+    let same_visit = |a: u32, b: u32| visit_key(keep[a as usize] as u32) == visit_key(keep[b as usize] as u32);
+    let mut visit_set = RowIndex::with_capacity(keep.len());
     let mut overdue: Vec<OverdueAt> = Vec::new();
     let mut enterprise_set: PlHashSet<&str> = PlHashSet::default();
     let mut cadre_set: PlHashSet<&str> = PlHashSet::default();
@@ -119,7 +124,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let labels = [&categories, &tiers, &regions, &units];
     // `i` indexes all rows (keys), `j` the kept rows (other columns).
     for (j, &i) in keep.iter().enumerate() {
-        visit_set.find_or_insert(i as u32, visit_hash, same_visit);
+        visit_set.find_or_insert(j as u32, visit_hash, same_visit);
         if let Some(e) = usccs.get(j).or(enterprises.get(i)) {
             enterprise_set.insert(e);
         }
@@ -128,7 +133,7 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         }
         let visit_month = dates.get(i).and_then(month_of_days).unwrap_or(0);
         let entry = monthly.entry(visit_month).or_default();
-        entry.0.find_or_insert(i as u32, visit_hash, same_visit);
+        entry.0.find_or_insert(j as u32, visit_hash, same_visit);
         if problems.get(i).is_none_or(|p| p.trim().is_empty()) {
             continue;
         }
