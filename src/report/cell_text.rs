@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-/// Excel's limit on the characters of one cell.
+/// Excel's limit on the text of one cell, in UTF-16 units (its "characters").
 pub const EXCEL_MAX_CHARS: usize = 32_767;
 
 /// The text whole when it fits Excel's cell limit, else cut to it with `…`.

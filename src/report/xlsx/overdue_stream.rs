@@ -148,8 +148,9 @@ mod tests {
 
     #[test]
     fn excel_serial_numbers_are_excels() {
-        // Excel shows 45658 as 2025-01-01 and 1 as 1900-01-01 (its day 60,
-        // the phantom 1900-02-29, lies before any ledger date).
+        // Excel shows 45658 as 2025-01-01, and 61 as 1900-03-01: from March
+        // 1900 on, past Excel's phantom 1900-02-29 (day 60), its serials
+        // count from 1899-12-30.
         assert_eq!(excel_serial(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()), 45658.0);
         assert_eq!(excel_serial(NaiveDate::from_ymd_opt(1900, 3, 1).unwrap()), 61.0);
     }
