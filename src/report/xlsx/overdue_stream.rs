@@ -18,11 +18,11 @@ use super::SheetId;
 use crate::error::Error;
 use crate::model::Report;
 use crate::report::cell_text::fit;
-use chrono::NaiveDate;
-use rust_xlsxwriter::FormatBorder;
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula, Workbook, Worksheet,
 };
+use rust_xlsxwriter::{ExcelDateTime, FormatBorder};
 
 /// Overdue lists at least this long are streamed; shorter ones keep the
 /// ordinary layout.
@@ -91,9 +91,11 @@ pub(super) fn overdue_streamed(
                 ws.write_string(row, c as u16, fit(t).as_ref()).map_err(xl)?;
             }
         }
-        if let Some(d) = &o.deadline {
-            ws.write_number(row, 4, excel_serial(*d)).map_err(xl)?;
-        }
+        match o.deadline.map(|d| (d, excel_serial(d))) {
+            Some((_, Some(serial))) => ws.write_number(row, 4, serial).map_err(xl)?,
+            Some((d, None)) => ws.write_string(row, 4, d.format("%Y-%m-%d").to_string()).map_err(xl)?,
+            None => ws,
+        };
         ws.write_number(row, 5, o.days_overdue as f64).map_err(xl)?;
         ws.write_string_with_format(row, 6, o.colour.as_str(), f.data(Fmt::Mark, false)).map_err(xl)?;
     }
@@ -132,14 +134,13 @@ fn setup(ws: &mut Worksheet, f: &Formats, page: &Page) -> Result<(), Error> {
     Ok(())
 }
 
-/// A date as Excel's serial day number (days since 1899-12-30, the 1900
-/// date system), which the column's date format shows as a date.
-fn excel_serial(d: NaiveDate) -> f64 {
-    const EXCEL_EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1899, 12, 30) {
-        Some(d) => d,
-        None => unreachable!(),
-    };
-    (d - EXCEL_EPOCH).num_days() as f64
+/// A date as Excel's serial day number, by rust_xlsxwriter's own
+/// conversion; `None` for a date Excel cannot show (before 1900 or after
+/// 9999), which is then written as its text rather than lost.
+fn excel_serial(d: NaiveDate) -> Option<f64> {
+    let year = u16::try_from(d.year()).ok()?;
+    let (month, day) = (u8::try_from(d.month()).ok()?, u8::try_from(d.day()).ok()?);
+    ExcelDateTime::from_ymd(year, month, day).ok().map(|x| x.to_excel())
 }
 
 #[cfg(test)]
@@ -151,7 +152,10 @@ mod tests {
         // Excel shows 45658 as 2025-01-01, and 61 as 1900-03-01: from March
         // 1900 on, past Excel's phantom 1900-02-29 (day 60), its serials
         // count from 1899-12-30.
-        assert_eq!(excel_serial(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()), 45658.0);
-        assert_eq!(excel_serial(NaiveDate::from_ymd_opt(1900, 3, 1).unwrap()), 61.0);
+        let serial = |y, m, d| excel_serial(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        assert_eq!(serial(2025, 1, 1), Some(45658.0));
+        assert_eq!(serial(1900, 3, 1), Some(61.0));
+        assert_eq!(serial(1899, 12, 30), None);
+        assert_eq!(serial(10_000, 1, 1), None);
     }
 }
