@@ -231,7 +231,7 @@ pub(super) fn write_ind_sheet(
     year: i32,
     m: u32,
 ) -> Result<SheetSummary> {
-    let ws = add_sheet(wb, g.constant_memory, sheet)?;
+    let ws = add_sheet(wb, g.streamed, sheet)?;
     let f = &g.f;
     let ncol = cols.len() as u16;
     for c in 0..ncol {

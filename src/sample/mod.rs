@@ -15,7 +15,7 @@
 //! Everything is derived from (purpose, entity index) through a seeded
 //! generator, so any project, visit or indicator value can be regenerated on
 //! demand. That is what lets `scale` 1000 stream millions of rows through
-//! constant-memory worksheets without holding them.
+//! streamed (low-memory) worksheets without holding them.
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -207,7 +207,8 @@ pub struct IndicatorTruth {
 
 /// Writes a fictional county's ledgers into `out_dir` (created). `scale` = 1
 /// gives the committed sample; larger scales multiply the number of projects
-/// and visits per town and stream every worksheet in constant-memory mode.
+/// and visits per town and stream every worksheet (rust_xlsxwriter's
+/// low-memory mode: rows written once, strings in a shared table).
 pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     if scale == 0 {
         bail!("scale must be at least 1");
@@ -219,7 +220,7 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     let mut g = Gen {
         out: out_dir.to_path_buf(),
         scale: scale as u64,
-        constant_memory: scale > 1,
+        streamed: scale > 1,
         f: Fmts::new(),
         files: Vec::new(),
         rejections: Vec::new(),

@@ -527,7 +527,7 @@ pub(super) fn write_projects_file(g: &mut Gen, model: &ProjectModel, lay: &ProjL
     let rel = format!("重点项目/2025年{}月重点项目台账.xlsx", lay.month);
     let mut wb = new_workbook(&lay.title)?;
     let mut sheets = Vec::new();
-    let cm = g.constant_memory;
+    let cm = g.streamed;
     {
         let ws = add_sheet(&mut wb, cm, lay.sheet)?;
         let s = write_projects_sheet(g, ws, model, lay, &rel)?;

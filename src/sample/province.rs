@@ -14,7 +14,8 @@
 //! - twelve indicator reports (100 regions × 3 indicators) and one targets
 //!   sheet.
 //!
-//! Files are written in parallel (one per core) in constant-memory mode;
+//! Files are written in parallel (one per core), streamed in low-memory
+//! mode (a shared string table, as Excel saves: see `common::add_sheet`);
 //! every value comes from a seeded stream per (purpose, entity), so the set
 //! is the same on every machine. `province.json` beside the ledgers gives
 //! the sizes and the overdue count at year end worked out from the model.
@@ -134,10 +135,10 @@ fn fmt() -> Fmt {
     }
 }
 
-/// A workbook of one constant-memory sheet with a title row and a header row.
+/// A workbook of one streamed sheet with a title row and a header row.
 fn book(title: &str, sheet: &str, heads: &[&str], f: &Fmt) -> Result<Workbook> {
     let mut wb = new_workbook(title)?;
-    let ws = wb.add_worksheet_with_constant_memory()?;
+    let ws = wb.add_worksheet_with_low_memory()?;
     ws.set_name(sheet)?;
     ws.write_string_with_format(0, 0, title, &f.title)?;
     for (c, h) in heads.iter().enumerate() {

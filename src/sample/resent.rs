@@ -45,7 +45,7 @@ pub(super) fn write_resent_file(g: &mut Gen, model: &ProjectModel) -> Result<()>
     ];
     let summary = {
         let f = &g.f;
-        let ws = add_sheet(&mut wb, g.constant_memory, sheet)?;
+        let ws = add_sheet(&mut wb, g.streamed, sheet)?;
         ws.merge_range(0, 0, 0, heads.len() as u16 - 1, &title, &f.title)?;
         ws.write_string(1, 0, "单位：万元")?;
         put_row(ws, f, 2, &heads.map(Cell::text))?;

@@ -23,7 +23,7 @@ pub(super) fn write_wide_sheet(g: &mut Gen, wb: &mut Workbook, year: i32, m: u32
     let sheet = "各乡镇";
     let blocks = [IndBlock::new(Ind::Fai), IndBlock::new(Ind::Budget)];
     let subs = ["本月".to_string(), format!("1-{m}月累计"), "去年同期".into(), "增速（%）".into()];
-    let ws = add_sheet(wb, g.constant_memory, sheet)?;
+    let ws = add_sheet(wb, g.streamed, sheet)?;
     let f = &g.f;
     let ncol = 1 + 4 * blocks.len() as u16;
     ws.set_column_width(0, 16.0)?;
@@ -32,19 +32,19 @@ pub(super) fn write_wide_sheet(g: &mut Gen, wb: &mut Workbook, year: i32, m: u32
     }
     let title = format!("{COUNTY}{}各乡镇主要经济指标完成情况", period_text(year, m));
     ws.merge_range(0, 0, 0, ncol - 1, &title, &f.title)?;
-    // A scaled sample writes in constant-memory mode, where a row is final
+    // A scaled sample is streamed (low-memory mode), where a row is final
     // once a later one is written: every group cell of row 1 goes before
     // the 地区 merge reaches row 2 (rust_xlsxwriter drops late cells with
     // only a message on stderr). The 1× sample keeps its merge order, so its
     // files stay byte for byte the same.
-    if !g.constant_memory {
+    if !g.streamed {
         ws.merge_range(1, 0, 2, 0, "地区", &f.head)?;
     }
     for (i, b) in blocks.iter().enumerate() {
         let c0 = 1 + 4 * i as u16;
         ws.merge_range(1, c0, 1, c0 + 3, &format!("{}（万元）", b.ind.name()), &f.head)?;
     }
-    if g.constant_memory {
+    if g.streamed {
         ws.merge_range(1, 0, 2, 0, "地区", &f.head)?;
     }
     for i in 0..blocks.len() {
@@ -74,7 +74,7 @@ pub(super) fn write_wide_sheet(g: &mut Gen, wb: &mut Workbook, year: i32, m: u32
 /// The county's own table of H1: no region column, every row the whole.
 pub(super) fn write_whole_area_sheet(g: &mut Gen, wb: &mut Workbook, year: i32, m: u32) -> Result<SheetSummary> {
     let sheet = "全县主要指标";
-    let ws = add_sheet(wb, g.constant_memory, sheet)?;
+    let ws = add_sheet(wb, g.streamed, sheet)?;
     let f = &g.f;
     for (c, w) in [20.0, 8.0, 14.0, 12.0].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;

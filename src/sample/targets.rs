@@ -34,7 +34,7 @@ pub(super) fn write_targets_file(g: &mut Gen, model: &ProjectModel) -> Result<()
     let mut rejection = None;
     let summary = {
         let f = &g.f;
-        let ws = add_sheet(&mut wb, g.constant_memory, sheet)?;
+        let ws = add_sheet(&mut wb, g.streamed, sheet)?;
         let heads = ["序号", "范围", "指标", "单位", "目标值", "年度", "备注"];
         for c in 0..heads.len() as u16 {
             ws.set_column_width(c, if c == 2 { 20.0 } else { 12.0 })?;

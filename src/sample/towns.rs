@@ -51,7 +51,7 @@ pub(super) fn write_town_files(g: &mut Gen, model: &ProjectModel, lay: &ProjLayo
     for (town, name) in TOWNS.iter().enumerate() {
         let (rel, sheet, title, note, source) = placement(town, lay.month);
         let mut wb = new_workbook(&title)?;
-        let ws = add_sheet(&mut wb, g.constant_memory, &sheet)?;
+        let ws = add_sheet(&mut wb, g.streamed, &sheet)?;
         let mut summary = write_town_sheet(g, ws, model, lay, town, (&sheet, &title, note))?;
         summary.region_from = Some(format!("地区取自{source}「{name}」"));
         let path = g.out.join(&rel);

@@ -460,7 +460,7 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
     let (mut no_problem_words, mut resolved_after) = (0u32, 0u32);
     let summary = {
         let f = &g.f;
-        let ws = add_sheet(&mut wb, g.constant_memory, lay.sheet)?;
+        let ws = add_sheet(&mut wb, g.streamed, lay.sheet)?;
         for (c, (_, vf)) in lay.cols.iter().enumerate() {
             let w = match vf {
                 VF::Problem => 40.0,
@@ -484,8 +484,8 @@ pub(super) fn write_visits_file(g: &mut Gen, vm: &VisitModel, lay: &VisitLayout)
             let vmonth = v.date.month();
             // In the as-of-June ledger, two-problem visits are written once
             // over merged rows (only when the sheet is held in memory: a
-            // constant-memory sheet cannot go back to a row it left).
-            let merged = lay.n == 6 && v.rows() == 2 && !g.constant_memory;
+            // streamed sheet cannot go back to a row it left).
+            let merged = lay.n == 6 && v.rows() == 2 && !g.streamed;
             for pi in 0..v.rows() {
                 let prob = v.problems.get(pi);
                 seq += 1;

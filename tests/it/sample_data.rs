@@ -224,7 +224,7 @@ fn the_generator_still_writes_the_committed_sample() {
 
 #[test]
 fn a_scaled_sample_keeps_every_header_cell_of_its_wide_sheet() {
-    // A scaled sample is written in constant-memory mode, where a cell
+    // A scaled sample is streamed (low-memory mode), where a cell
     // written to a row above the current one is dropped (with only a line
     // on stderr). The April wide sheet's group cells sit in row 2, above
     // their sub-headers: they must all be there.
