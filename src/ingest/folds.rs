@@ -91,6 +91,9 @@ pub const NO_PROBLEM: [&str; 16] = [
     "—",
 ];
 
+/// The longest phrase of [`NO_PROBLEM`], in characters (a test checks it).
+const LONGEST_NO_PROBLEM: usize = 6;
+
 /// True when a problem cell means there was no problem.
 pub fn says_no_problem(raw: &str) -> bool {
     // Every phrase above is a sign or holds 无, 没 or 暂; a text with none
@@ -102,7 +105,22 @@ pub fn says_no_problem(raw: &str) -> bool {
             || matches!(c, '／' | '－' | '\u{FE58}' | '\u{FE63}')
             || matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}')
     };
-    if !raw.chars().any(could_be) {
+    // Nor can a text longer than twice the longest phrase, counting what
+    // folding keeps (not white space, not the full stops trimmed at the
+    // end): folding maps a character to one or more, never to none, so a
+    // real problem (`融资难，无抵押物`) is not normalised just for holding 无.
+    let mut could = false;
+    let mut kept = 0;
+    for c in raw.chars() {
+        could |= could_be(c);
+        if !c.is_whitespace() && !matches!(c, '。' | '.' | '!' | '！' | '．' | '｡') {
+            kept += 1;
+            if kept > 2 * LONGEST_NO_PROBLEM {
+                return false;
+            }
+        }
+    }
+    if !could {
         return false;
     }
     let s = normalize_label(raw);
@@ -152,6 +170,16 @@ pub fn category(raw: &str) -> (&'static str, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_problem_length_bound() {
+        assert_eq!(NO_PROBLEM.iter().map(|p| p.chars().count()).max(), Some(LONGEST_NO_PROBLEM));
+        // Spaces and trailing full stops do not count towards the bound.
+        assert!(says_no_problem("暂 无 困 难 问 题 。。。。。。。。。。。。。。"));
+        assert!(says_no_problem("\u{3000}暫無困難問題！"));
+        assert!(!says_no_problem("企业融资难，无抵押物，希望协调担保"));
+        assert!(!says_no_problem("无无无无无无无无无无无无无"));
+    }
 
     #[test]
     fn folds() {

@@ -125,7 +125,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
 struct FileOutcome {
     report: FileReport,
     issues: Vec<Issue>,
-    frames: Vec<(Kind, DataFrame)>,
+    frames: Vec<(Kind, DataFrame, resent::SheetPeriods)>,
 }
 
 thread_local! {
@@ -220,7 +220,7 @@ fn read_one(root: &Path, path: &Path) -> FileOutcome {
                 }
                 if let Some((kind, df)) = s.frame {
                     if df.height() > 0 {
-                        frames.push((kind, df));
+                        frames.push((kind, df, s.periods));
                     }
                 }
                 report.sheets.push(s.report);
@@ -287,17 +287,20 @@ pub fn ingest_in(root: &Path, limits: &Limits, names: &sheet::region_context::Re
     }
     let mut quality = DataQuality::default();
     let mut parts: Vec<Vec<DataFrame>> = vec![Vec::new(); 4];
+    let mut periods: Vec<Vec<resent::SheetPeriods>> = vec![Vec::new(); 4];
     for o in outcomes {
         quality.files.push(o.report);
         quality.issues.extend(o.issues);
-        for (kind, df) in o.frames {
+        for (kind, df, p) in o.frames {
             parts[kind as usize].push(df);
+            periods[kind as usize].push(p);
         }
     }
     let mut frames = Vec::with_capacity(4);
-    for (kind, dfs) in Kind::ALL.into_iter().zip(parts) {
+    for ((kind, dfs), periods) in Kind::ALL.into_iter().zip(parts).zip(periods) {
         let df = concat_frames(kind, dfs)?;
-        frames.push(resent::dedupe(kind, df, &mut quality)?);
+        // No key can stand in two sheets that share no period.
+        frames.push(if resent::may_repeat(&periods) { resent::dedupe(kind, df, &mut quality)? } else { df });
     }
     let mut it = frames.into_iter();
     let mut next = || it.next().ok_or_else(|| Error::Internal("缺少台账表".into()));

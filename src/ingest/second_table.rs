@@ -35,7 +35,7 @@ pub fn other_header(cells: &[Cv<'_>], current: Kind) -> Option<Kind> {
         .iter()
         .filter(|c| !c.is_empty())
         .take(4)
-        .filter(|c| matches!(c, Cv::Text(t) if t.len() <= 48 && set.contains(t.trim())))
+        .filter(|c| matches!(c, Cv::Text(t) if t.len() <= 48 && set.contains(super::values::trim_cell(t))))
         .count();
     if hits < 2 {
         return None;

@@ -26,11 +26,64 @@ pub enum Cv<'a> {
     Error(CellErrorType),
 }
 
+/// A cell's text without white space at either end: `str::trim`, with a
+/// fast path. Nearly every cell starts and ends with a character that is
+/// plainly not white space, which its first and last bytes show; `str::trim`
+/// decodes characters from both ends through a generic matcher, and its
+/// calls on every cell of every row were 5 % of a province's `check`.
+#[inline]
+pub fn trim_cell(s: &str) -> &str {
+    if starts_clean(s.as_bytes()) && ends_clean(s.as_bytes()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// Whether UTF-8 text starts with a character outside Unicode's White_Space
+/// (ASCII 09–0D and 20, U+0085, U+00A0, U+1680, U+2000–200A, U+2028, U+2029,
+/// U+202F, U+205F, U+3000).
+fn starts_clean(b: &[u8]) -> bool {
+    match b {
+        [] => false,
+        [x, ..] if *x < 0x80 => !matches!(x, 0x09..=0x0D | 0x20),
+        [0xC2, x, ..] => !matches!(x, 0x85 | 0xA0),
+        [0xE1, 0x9A, 0x80, ..] | [0xE2, 0x81, 0x9F, ..] | [0xE3, 0x80, 0x80, ..] => false,
+        [0xE2, 0x80, x, ..] => !matches!(x, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+        _ => true,
+    }
+}
+
+/// Whether UTF-8 text ends with a character outside White_Space. A lead
+/// byte two or three from the end starts the last character, since
+/// continuation bytes are 80–BF.
+fn ends_clean(b: &[u8]) -> bool {
+    match b {
+        [] => false,
+        [.., x] if *x < 0x80 => !matches!(x, 0x09..=0x0D | 0x20),
+        [.., 0xC2, x] => !matches!(x, 0x85 | 0xA0),
+        [.., 0xE1, 0x9A, 0x80] | [.., 0xE2, 0x81, 0x9F] | [.., 0xE3, 0x80, 0x80] => false,
+        [.., 0xE2, 0x80, x] => !matches!(x, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+        _ => true,
+    }
+}
+
+/// An emptied vector of another lifetime, keeping its allocation, for a
+/// buffer reused across rows: a row's cells and values borrow that row's
+/// strings, so the vector itself cannot be kept from row to row. std
+/// collects a `Vec`'s own `into_iter` in place when the element layouts
+/// match, as they do for one type under two lifetimes (otherwise it would
+/// only allocate, never misbehave).
+pub fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 impl<'a> Cv<'a> {
     pub fn is_empty(&self) -> bool {
         match self {
             Cv::Empty => true,
-            Cv::Text(s) => s.trim().is_empty(),
+            Cv::Text(s) => trim_cell(s).is_empty(),
             _ => false,
         }
     }
@@ -58,7 +111,7 @@ impl<'a> Cv<'a> {
         match self {
             Cv::Empty | Cv::Error(_) => None,
             Cv::Text(s) => {
-                let t = s.trim();
+                let t = trim_cell(s);
                 if t.is_empty() {
                     None
                 } else {
@@ -428,6 +481,18 @@ pub fn uscc_is_valid(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_cell_is_trim() {
+        // Every character at either end, beside an ASCII and a Han body.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for s in [format!("{c}x"), format!("x{c}"), format!("{c}镇{c}"), c.to_string()] {
+                assert_eq!(trim_cell(&s), s.trim(), "{:?}", s);
+            }
+        }
+        assert_eq!(trim_cell(""), "");
+        assert_eq!(trim_cell("\u{3000}白水镇\u{00A0}"), "白水镇");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

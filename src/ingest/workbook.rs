@@ -8,7 +8,7 @@
 //! guessed the encoding (UTF-8 with or without BOM, or GB18030/GBK).
 
 use super::sheet::{SheetInput, SheetProcessor, SheetResult};
-use super::values::Cv;
+use super::values::{self, Cv};
 use crate::quality::SheetReport;
 use calamine::{Data, DataRef, ExcelDateTime, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
@@ -73,7 +73,12 @@ fn metas(sheets: &[calamine::Sheet]) -> Vec<SheetMeta> {
 }
 
 fn skipped(meta: &SheetMeta, reason: &str) -> SheetResult {
-    SheetResult { report: SheetReport::skipped(&meta.name, meta.hidden, reason), issues: Vec::new(), frame: None }
+    SheetResult {
+        report: SheetReport::skipped(&meta.name, meta.hidden, reason),
+        issues: Vec::new(),
+        frame: None,
+        periods: Default::default(),
+    }
 }
 
 fn non_worksheet_reason(typ: SheetType) -> Option<&'static str> {
@@ -97,8 +102,12 @@ fn dims(d: &calamine::Dimensions) -> (u32, u32, u32, u32) {
 macro_rules! stream_cells {
     ($reader:expr, $proc:expr) => {{
         let mut row_cells: Vec<calamine::Cell<DataRef<'_>>> = Vec::new();
+        // One row buffer for the whole sheet: a fresh vector per row was an
+        // allocation and a free for each of a province's 1.4 M rows.
+        let mut spare: Vec<Cv<'static>> = Vec::new();
         let mut current: Option<u32> = None;
         let mut error: Option<String> = None;
+        $proc.expect_rows($reader.dimensions().end.0);
         loop {
             let next = match $reader.next_cell() {
                 Ok(c) => c,
@@ -110,12 +119,13 @@ macro_rules! stream_cells {
             let pos = next.as_ref().map(|c| c.get_position());
             if current.is_some() && pos.map(|p| p.0) != current {
                 let width = row_cells.iter().map(|c| c.get_position().1 as usize + 1).max().unwrap_or(0);
-                let mut cvs: Vec<Cv<'_>> = vec![Cv::Empty; width];
+                let mut cvs: Vec<Cv<'_>> = values::recycle(std::mem::take(&mut spare));
+                cvs.resize(width, Cv::Empty);
                 for cell in &row_cells {
                     cvs[cell.get_position().1 as usize] = cv_of_ref(cell.get_value());
                 }
                 let flow = $proc.push_row(current.unwrap_or(0), &cvs);
-                drop(cvs);
+                spare = values::recycle(cvs);
                 row_cells.clear();
                 if flow.is_break() {
                     break;

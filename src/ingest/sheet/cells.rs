@@ -101,11 +101,14 @@ pub struct Layout {
 }
 
 /// Reads every mapped cell of the row as its column's type.
-pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches) -> Typed<'r> {
+/// `spare` is the previous row's emptied output vector, reused.
+pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches, spare: Vec<Val<'_>>) -> Typed<'r> {
     let det = view.det;
     let row_unit = view.get(Column::Unit).and_then(|cv| cv.text().map(|t| normalize_label(&t)));
+    let mut out = values::recycle(spare);
+    out.resize(layout.width, Val::Null);
     let mut typed = Typed {
-        out: vec![Val::Null; layout.width],
+        out,
         rejected: None,
         warnings: Vec::new(),
         row_unit,
@@ -169,7 +172,7 @@ pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches
             }
         }
         if let Cv::Text(raw) = &cv {
-            fold_text(view, m, def, raw, pos, caches, &mut typed);
+            fold_text(view, m, def, *raw, pos, caches, &mut typed);
         }
     }
     deadline_from_days(view, layout, &mut typed);
@@ -277,14 +280,14 @@ fn read_value<'r>(def: &ColDef, cv: &Cv<'r>, factor: f64, caches: &mut Caches, c
 
 /// Folded categorical columns (status, tier, satisfaction, category) and the
 /// USCC check, on the raw text of a cell.
-fn fold_text(
-    view: &RowView<'_, '_>,
+fn fold_text<'r>(
+    view: &RowView<'r, '_>,
     m: &MappedColumn,
     def: &ColDef,
-    raw: &str,
+    raw: &'r str,
     pos: usize,
     caches: &mut Caches,
-    typed: &mut Typed<'_>,
+    typed: &mut Typed<'r>,
 ) {
     let raw = raw.trim();
     if raw.is_empty() || values::is_missing_marker(raw) {
@@ -321,13 +324,18 @@ fn fold_text(
         }
     }
     if kind == Kind::Visits && def.col == Column::Uscc {
-        let code = fold_width_and_space(raw).to_uppercase();
+        // Borrowed when already folded and upper-case, as nearly every code
+        // is: a copy per visit row otherwise.
+        let code = match fold_width_and_space(raw) {
+            Cow::Borrowed(c) if !c.bytes().any(|b| b.is_ascii_lowercase() || !b.is_ascii()) => Cow::Borrowed(c),
+            folded => Cow::Owned(folded.to_uppercase()),
+        };
         if !values::uscc_is_valid(&code) {
             let why = if code.chars().count() != 18 { "不是18位" } else { "校验位不正确" };
             let msg = format!("{}统一社会信用代码「{raw}」{why}，请核对", cell());
             typed.warnings.push(view.issue(Severity::Warning, m.sheet_col, def.col, raw.to_string(), msg));
         }
-        typed.out[pos] = Val::Str(Cow::Owned(code));
+        typed.out[pos] = Val::Str(code);
     }
 }
 

@@ -59,6 +59,8 @@ pub struct SheetResult {
     pub report: SheetReport,
     pub issues: Vec<Issue>,
     pub frame: Option<(Kind, DataFrame)>,
+    /// The periods of the frame's rows (see [`super::resent::may_repeat`]).
+    pub periods: super::resent::SheetPeriods,
 }
 
 /// A cell kept from the first rows, before the header is known.
@@ -111,11 +113,18 @@ struct Ready {
     /// names over a region column.
     context_region: Option<(usize, String)>,
     title_town: Option<String>,
+    /// The last row's output vector, emptied, for the next row to reuse.
+    spare: Vec<Val<'static>>,
 }
 
 impl Ready {
-    fn new(found: detect::Found, merges: &[Merge]) -> Box<Ready> {
-        let builder = FrameBuilder::new(found.det.kind, 1024);
+    fn new(found: detect::Found, merges: &[Merge], rows_hint: u32) -> Box<Ready> {
+        // Columns sized for the sheet's declared rows: growing them by
+        // doubling copied each column of a province ledger several times.
+        // The declaration is the file's word, so it is capped.
+        let capacity = rows_hint.saturating_sub(found.first_data_row).clamp(1024, 1 << 18);
+        // The duplicate keys too: rehashing them as they grew was 0.6 % of a check.
+        let builder = FrameBuilder::new(found.det.kind, capacity as usize);
         let layouts = found
             .parts
             .iter()
@@ -134,20 +143,24 @@ impl Ready {
             found,
             layouts,
             caches: Caches::default(),
-            keys: Default::default(),
+            keys: rules::Keys::with_capacity_and_hasher(capacity as usize, Default::default()),
             builder,
             context_region: None,
             title_town: None,
+            spare: Vec::new(),
         })
     }
 }
 
-/// What became of one part of a data row.
-enum PartOutcome {
-    Pushed,
-    Rejected(Issue),
-    /// A wide group with no value in this row: nothing to read.
-    Empty,
+/// What became of the parts of a data row (one, or one per wide group; a
+/// wide group with no value in the row is neither). A summary, not a list
+/// per part: a vector for every row of a province was a measurable cost.
+#[derive(Default)]
+struct PartOutcomes {
+    /// At least one part went into the frame.
+    pushed: bool,
+    /// Why the other parts could not be read.
+    rejections: Vec<Issue>,
 }
 
 enum State {
@@ -167,6 +180,8 @@ struct Accounting {
     last_row: Option<u32>,
     /// The latest row period seen, reported as the sheet's period.
     max_period: Option<Period>,
+    /// Every period of the rows pushed.
+    periods: super::resent::SheetPeriods,
     /// Growth values read, and the largest in size: all within ±1 looks
     /// like fractions typed into a % column.
     growth: (u64, f64),
@@ -191,6 +206,7 @@ impl Accounting {
     }
 
     fn saw_period(&mut self, p: Period) {
+        self.periods.add(p);
         if self.max_period.is_none_or(|cur| p > cur) {
             self.max_period = Some(p);
             self.report.period = Some(p.to_string());
@@ -206,6 +222,8 @@ pub struct SheetProcessor<'a> {
     used_cols: (u32, u32),
     needs_merges: bool,
     gaps: GapWatch,
+    /// The last row the sheet declares (its `<dimension>`), zero-based.
+    rows_hint: u32,
 }
 
 impl<'a> SheetProcessor<'a> {
@@ -220,12 +238,19 @@ impl<'a> SheetProcessor<'a> {
                 pending_blank: 0,
                 last_row: None,
                 max_period: None,
+                periods: super::resent::SheetPeriods::new(),
                 growth: (0, 0.0),
             },
             used_cols: (u32::MAX, 0),
             needs_merges: false,
             gaps: GapWatch::default(),
+            rows_hint: 0,
         }
+    }
+
+    /// The last row the sheet declares, zero-based: sizes the columns.
+    pub fn expect_rows(&mut self, last_row: u32) {
+        self.rows_hint = last_row.saturating_add(1);
     }
 
     /// True when this pass was cut short because merged regions could change
@@ -274,7 +299,7 @@ impl<'a> SheetProcessor<'a> {
         match detect::detect(&top, &buf, &mut self.acc.report, &mut self.acc.issues) {
             detect::Outcome::Found(found) => {
                 let first = found.first_data_row;
-                let mut ready = Ready::new(*found, &self.input.merges);
+                let mut ready = Ready::new(*found, &self.input.merges, self.rows_hint);
                 if !self.settle_region(&mut ready, &buf, issues_before) {
                     return ControlFlow::Break(());
                 }
@@ -415,7 +440,9 @@ impl<'a> SheetProcessor<'a> {
             .iter()
             .filter(|m| view.det.defs()[m.canon].col.labels_row())
             .filter_map(|m| view.cell(m).text())
-            .chain(first_text.and_then(|c| c.text()))
+            // Only a text can say 合计: the first cell is usually a 序号, and
+            // formatting it as text for this test cost a String per row.
+            .chain(first_text.filter(|c| matches!(c, Cv::Text(_))).and_then(|c| c.text()))
             .any(|l| is_total_label(&l, kind != Kind::Targets));
         if is_total {
             self.acc.report.total_rows += 1;
@@ -436,15 +463,8 @@ impl<'a> SheetProcessor<'a> {
     /// counts once however many indicators a wide table unpivots from it.
     /// It is accepted when any part was read; a part rejected beside others
     /// read is a warning that names its cell, since its row was counted.
-    fn account_parts(&mut self, row: u32, is_total: bool, outcomes: Vec<PartOutcome>) {
-        let pushed = outcomes.iter().any(|o| matches!(o, PartOutcome::Pushed));
-        let mut rejections: Vec<Issue> = outcomes
-            .into_iter()
-            .filter_map(|o| match o {
-                PartOutcome::Rejected(i) => Some(i),
-                _ => None,
-            })
-            .collect();
+    fn account_parts(&mut self, row: u32, is_total: bool, outcomes: PartOutcomes) {
+        let PartOutcomes { pushed, mut rejections } = outcomes;
         if is_total {
             // A reported total that cannot be read is only a warning: the
             // row was never going to be counted.
@@ -479,7 +499,7 @@ impl<'a> SheetProcessor<'a> {
             State::Data(r) | State::Done(Some(r)) => Some(r),
             _ => None,
         };
-        let Accounting { report, mut issues, growth, .. } = self.acc;
+        let Accounting { report, mut issues, growth, periods, .. } = self.acc;
         if let Some(r) = &ready {
             issues.extend(fraction_growth_warning(&r.found.det, growth, self.input.file, self.input.sheet));
         }
@@ -509,7 +529,7 @@ impl<'a> SheetProcessor<'a> {
             };
             issues.push(Issue::new(severity, file, format!("工作表未读取：{reason}")).in_sheet(sheet));
         }
-        SheetResult { report, issues, frame }
+        SheetResult { report, issues, frame, periods }
     }
 }
 
@@ -523,19 +543,18 @@ fn read_parts(
     cells: &[Cv<'_>],
     ready: &mut Ready,
     is_total: bool,
-) -> Vec<PartOutcome> {
-    let Ready { found, sheet_period_text, layouts, caches, fill, keys, builder, context_region, .. } = ready;
+) -> PartOutcomes {
+    let Ready { found, sheet_period_text, layouts, caches, fill, keys, builder, context_region, spare, .. } = ready;
     let kind = found.det.kind;
     let wide = found.parts.len() > 1;
-    let mut outcomes = Vec::with_capacity(found.parts.len());
+    let mut outcomes = PartOutcomes::default();
     for (part, layout) in found.parts.iter().zip(layouts.iter()) {
         let view = RowView { file, sheet, row, cells, fill, det: &part.det };
         let values = part.det.columns.iter().filter(|m| shapes::is_value_column(&part.det, m));
         if wide && values.clone().all(|m| view.cell(m).is_empty()) {
-            outcomes.push(PartOutcome::Empty);
             continue;
         }
-        let mut typed = cells::type_row(&view, layout, caches);
+        let mut typed = cells::type_row(&view, layout, caches, std::mem::take(spare));
         // One file per town (issue 16): the region its title, sheet, folder or file names.
         if let Some((p, region)) = context_region {
             typed.out[*p] = Val::Str(Cow::Borrowed(region.as_str()));
@@ -562,7 +581,7 @@ fn read_parts(
         }
         acc.issues.append(&mut typed.warnings);
         if let Some(rej) = typed.rejected.take() {
-            outcomes.push(PartOutcome::Rejected(rej));
+            outcomes.rejections.push(rej);
             continue;
         }
         let mut out = typed.out;
@@ -575,13 +594,14 @@ fn read_parts(
             out[p] = Val::Str(Cow::Owned(format!("{}:{}", a1(row, first), a1(row, last))));
         }
         builder.push(&out);
+        *spare = super::values::recycle(out);
         if let Some(p) = period {
             acc.saw_period(p);
         }
         if part.value_cols.is_some() && !is_total {
             acc.report.unpivoted += 1;
         }
-        outcomes.push(PartOutcome::Pushed);
+        outcomes.pushed = true;
     }
     outcomes
 }
