@@ -102,6 +102,9 @@ for shape in county province; do
     read -r fw fc fm <<<"${R[$shape/full/$s]}"
     gc=$(ratio "$fc" "$tc"); gm=$(ratio "$fm" "$tm")
     echo "  $s: CPU ×$gc, wall ×$(ratio "$fw" "$tw"), memory ×$gm"
+    # The target is statbrief's growth; calamine's own is shown, not judged
+    # (its tenth takes well under a second, so its growth is mostly noise).
+    [ "$s" = a ] && continue
     awk -v g="$gc" 'BEGIN{exit !(g<=11.5)}' || { echo "FAIL $shape: $s CPU time grows ×$gc"; ok=0; }
     awk -v g="$gm" 'BEGIN{exit !(g<=11.5)}' || { echo "FAIL $shape: $s memory grows ×$gm"; ok=0; }
   done

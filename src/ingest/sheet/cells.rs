@@ -107,13 +107,7 @@ pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches
     let row_unit = view.get(Column::Unit).and_then(|cv| cv.text().map(|t| normalize_label(&t)));
     let mut out = values::recycle(spare);
     out.resize(layout.width, Val::Null);
-    let mut typed = Typed {
-        out,
-        rejected: None,
-        warnings: Vec::new(),
-        row_unit,
-        deadline_days: None,
-    };
+    let mut typed = Typed { out, rejected: None, warnings: Vec::new(), row_unit, deadline_days: None };
     for (i, m) in det.columns.iter().enumerate() {
         let Some(pos) = layout.out_pos[i] else { continue };
         let def: &ColDef = &det.defs()[m.canon];
@@ -172,7 +166,7 @@ pub fn type_row<'r>(view: &RowView<'r, '_>, layout: &Layout, caches: &mut Caches
             }
         }
         if let Cv::Text(raw) = &cv {
-            fold_text(view, m, def, *raw, pos, caches, &mut typed);
+            fold_text(view, m, def, raw, pos, caches, &mut typed);
         }
     }
     deadline_from_days(view, layout, &mut typed);
