@@ -123,7 +123,6 @@ impl Ready {
         // doubling copied each column of a province ledger several times.
         // The declaration is the file's word, so it is capped.
         let capacity = rows_hint.saturating_sub(found.first_data_row).clamp(1024, 1 << 18);
-        // The duplicate keys too: rehashing them as they grew was 0.6 % of a check.
         let builder = FrameBuilder::new(found.det.kind, capacity as usize);
         let layouts = found
             .parts
@@ -143,6 +142,7 @@ impl Ready {
             found,
             layouts,
             caches: Caches::default(),
+            // The duplicate keys too: rehashing them as they grew was 0.6 % of a check.
             keys: rules::Keys::with_capacity_and_hasher(capacity as usize, Default::default()),
             builder,
             context_region: None,
