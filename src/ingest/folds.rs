@@ -177,8 +177,9 @@ mod tests {
         // Spaces and trailing full stops do not count towards the bound.
         assert!(says_no_problem("暂 无 困 难 问 题 。。。。。。。。。。。。。。"));
         assert!(says_no_problem("\u{3000}暫無困難問題！"));
+        // White space of every kind between the characters does not count.
+        assert!(says_no_problem("暫\u{3000}無 \t困  難 問 題"));
         assert!(!says_no_problem("企业融资难，无抵押物，希望协调担保"));
-        assert!(!says_no_problem("无无无无无无无无无无无无无"));
     }
 
     #[test]

@@ -527,15 +527,15 @@ pub(super) fn write_projects_file(g: &mut Gen, model: &ProjectModel, lay: &ProjL
     let rel = format!("重点项目/2025年{}月重点项目台账.xlsx", lay.month);
     let mut wb = new_workbook(&lay.title)?;
     let mut sheets = Vec::new();
-    let cm = g.streamed;
+    let streamed = g.streamed;
     {
-        let ws = add_sheet(&mut wb, cm, lay.sheet)?;
+        let ws = add_sheet(&mut wb, streamed, lay.sheet)?;
         let s = write_projects_sheet(g, ws, model, lay, &rel)?;
         sheets.push(s);
     }
     if lay.month == 1 {
         // A free-text sheet that matches no kind.
-        let ws = add_sheet(&mut wb, cm, "说明")?;
+        let ws = add_sheet(&mut wb, streamed, "说明")?;
         let lines = [
             "填报说明",
             "1．本台账由各乡镇、县直责任单位每月5日前报送县发改局重点项目股。",
@@ -549,7 +549,7 @@ pub(super) fn write_projects_file(g: &mut Gen, model: &ProjectModel, lay: &ProjL
         ws.set_column_width(0, 80)?;
         sheets.push(SheetSummary::skipped("说明", false, "free text; matches no ledger kind"));
         // A hidden lookup list (the source of the ledger's drop-downs).
-        let ws = add_sheet(&mut wb, cm, "代码表")?;
+        let ws = add_sheet(&mut wb, streamed, "代码表")?;
         ws.set_hidden(true);
         put_row(ws, &g.f, 0, &[Cell::text("代码"), Cell::text("名称"), Cell::text("类别")])?;
         let mut r = 1;

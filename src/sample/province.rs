@@ -20,7 +20,7 @@
 //! is the same on every machine. `province.json` beside the ledgers gives
 //! the sizes and the overdue count at year end worked out from the model.
 
-use super::common::{add_days, excel_serial, new_workbook, rng_for, round1, ymd, Rng};
+use super::common::{add_days, add_sheet, excel_serial, new_workbook, rng_for, round1, ymd, Rng};
 use super::common::{CATEGORIES, CHAINS, LEADERS, PROBLEM_TEXT};
 use super::visits::{cadre_name, uscc_check};
 use anyhow::{bail, Context, Result};
@@ -138,8 +138,7 @@ fn fmt() -> Fmt {
 /// A workbook of one streamed sheet with a title row and a header row.
 fn book(title: &str, sheet: &str, heads: &[&str], f: &Fmt) -> Result<Workbook> {
     let mut wb = new_workbook(title)?;
-    let ws = wb.add_worksheet_with_low_memory()?;
-    ws.set_name(sheet)?;
+    let ws = add_sheet(&mut wb, true, sheet)?;
     ws.write_string_with_format(0, 0, title, &f.title)?;
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(1, c as u16, *h, &f.head)?;

@@ -283,7 +283,7 @@ fn fold_text<'r>(
     caches: &mut Caches,
     typed: &mut Typed<'r>,
 ) {
-    let raw = raw.trim();
+    let raw = values::trim_cell(raw);
     if raw.is_empty() || values::is_missing_marker(raw) {
         return;
     }
