@@ -16,6 +16,7 @@ use crate::model::{
 };
 use crate::row_index::RowIndex;
 use polars::prelude::*;
+use std::cmp::Reverse;
 use std::hash::BuildHasher;
 
 /// (visit id) or (date, cadre, enterprise).
@@ -116,7 +117,9 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     let mut overdue: Vec<OverdueAt> = Vec::new();
     let mut enterprise_set: PlHashSet<&str> = PlHashSet::default();
     let mut cadre_set: PlHashSet<&str> = PlHashSet::default();
-    let mut monthly: PlHashMap<u32, (RowIndex, i64, i64)> = PlHashMap::default();
+    // By month of visit, 1–12 (0: no date): distinct visits, problems,
+    // resolved. An array, not a map: the rows are of one year.
+    let mut monthly: [Option<(RowIndex, i64, i64)>; 13] = Default::default();
     // The whole and every group are accumulated the same way, so each group
     // carries every figure the whole has (SPEC §2.3).
     let mut whole = Acc::default();
@@ -131,10 +134,10 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
         if let Some(c) = cadres.get(i) {
             cadre_set.insert(c);
         }
-        let visit_month = dates.get(i).and_then(month_of_days).unwrap_or(0);
-        let entry = monthly.entry(visit_month).or_default();
+        let visit_month = dates.get(i).and_then(month_of_days).unwrap_or(0) as usize;
+        let entry = monthly[visit_month.min(12)].get_or_insert_with(Default::default);
         entry.0.find_or_insert(j as u32, visit_hash, same_visit);
-        if problems.get(i).is_none_or(|p| p.trim().is_empty()) {
+        if problems.get(i).is_none_or(|p| crate::ingest::values::trim_cell(p).is_empty()) {
             continue;
         }
         // A problem without a status counts as in progress; one resolved
@@ -185,24 +188,16 @@ pub fn compute(df: &DataFrame, targets: &Targets, as_of: AsOf, config: &Config) 
     report.on_time_rate = total.on_time_rate;
     report.median_days = total.median_days;
     report.satisfaction_rate = total.satisfaction_rate;
-    // Worst first; ties by enterprise and problem, then ledger order.
-    overdue.sort_by(|a, b| {
-        let (a_row, b_row) = (a.row as usize, b.row as usize);
-        b.days
-            .cmp(&a.days)
-            .then_with(|| enterprises.get(a_row).cmp(&enterprises.get(b_row)))
-            .then_with(|| problems.get(a_row).cmp(&problems.get(b_row)))
-    });
-    report.overdue_all = overdue_table(&rows, &overdue, config)?;
+    report.overdue_all = overdue_table(&rows, &worst_first(overdue, &enterprises, &problems), config)?;
     report.overdue = report.overdue_all.rows()?.iter().take(OVERDUE_IN_JSON).map(|o| o.to_overdue()).collect();
     report.overdue_count = report.overdue_all.len() as i64;
     report.resolution_target = targets.find(None, |m| m.contains("问题解决率")).map(|t| t.0);
     report.satisfaction_target = targets.find(None, |m| m.contains("满意率")).map(|t| t.0);
-    let mut months_sorted: Vec<_> = monthly.into_iter().collect();
-    months_sorted.sort_by_key(|(m, _)| *m);
-    report.monthly = months_sorted
-        .into_iter()
-        .map(|(month, (v, p, r))| VisitsMonth { month, visits: v.len() as i64, problems: p, resolved: r })
+    report.monthly = (0u32..)
+        .zip(monthly)
+        .filter_map(|(month, m)| {
+            m.map(|(v, p, r)| VisitsMonth { month, visits: v.len() as i64, problems: p, resolved: r })
+        })
         .collect();
 
     let [by_category, by_tier, by_region, by_unit] = groups;
@@ -218,6 +213,19 @@ struct OverdueAt {
     days: i64,
     row: IdxSize,
     deadline: i32,
+}
+
+/// The overdue list worst first; ties by enterprise and problem, then
+/// ledger order (the row). The sort keys are gathered once: read from the
+/// columns inside the comparison, they were most of the sort's cost.
+fn worst_first(list: Vec<OverdueAt>, enterprises: &StrCol, problems: &StrCol) -> Vec<OverdueAt> {
+    let mut keyed: Vec<_> = list
+        .into_iter()
+        .map(|o| (Reverse(o.days), enterprises.get(o.row as usize), problems.get(o.row as usize), o.row, o.deadline))
+        .collect();
+    // The row is unique, so an unstable sort gives the one order.
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(Reverse(days), _, _, row, deadline)| OverdueAt { days, row, deadline }).collect()
 }
 
 /// The overdue list as one table, its text taken from the visits frame

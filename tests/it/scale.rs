@@ -90,6 +90,23 @@ fn a_small_province_gives_the_models_overdue_count_and_the_full_list_outside_met
     let tag = &row3[..row3.find('>').unwrap()];
     let ht: f64 = tag.split("ht=\"").nth(1).and_then(|s| s.split('"').next()).expect(tag).parse().unwrap();
     assert!(ht >= 32.0, "header row height {ht}");
+    // The 督办颜色 cells (column G) are written without a format of their
+    // own; each of their three colour rules draws the grid's border with
+    // its fill, so the column is framed like the rest of the table.
+    let styles = parts.iter().find(|(n, _)| *n == "xl/styles.xml").map(|(_, x)| String::from_utf8_lossy(x)).unwrap();
+    let dxfs: Vec<&str> = styles.split("<dxf>").skip(1).map(|d| &d[..d.find("</dxf>").unwrap()]).collect();
+    let colour_rules: Vec<usize> = sheet
+        .split("<conditionalFormatting sqref=\"G")
+        .skip(1)
+        .flat_map(|block| {
+            let block = &block[..block.find("</conditionalFormatting>").unwrap()];
+            block.split("dxfId=\"").skip(1).map(|s| s.split('"').next().unwrap().parse::<usize>().unwrap())
+        })
+        .collect();
+    assert_eq!(colour_rules.len(), 3, "蓝, 黄 and 红");
+    for id in colour_rules {
+        assert!(dxfs[id].contains("<fill>") && dxfs[id].contains("<border>"), "dxf {id}: {}", dxfs[id]);
+    }
 }
 
 #[test]

@@ -76,9 +76,14 @@ pub(super) struct Formats {
     pub(super) grid: Format,
 }
 
+/// A format with the data cells' thin grey border.
+pub(super) fn framed(f: Format) -> Format {
+    f.set_border(FormatBorder::Thin).set_border_color("BFBFBF")
+}
+
 impl Formats {
     pub(super) fn new() -> Formats {
-        let border = |f: Format| f.set_border(FormatBorder::Thin).set_border_color("BFBFBF");
+        let border = framed;
         let data = |fmt: Fmt| {
             let f = border(Format::new().set_align(FormatAlign::VerticalCenter));
             // Text cells keep the General format: "@" would turn a number

@@ -12,7 +12,7 @@
 //! table, fixed column widths and no computed row heights (text columns
 //! wrap, and the spreadsheet sizes their rows).
 
-use super::formats::{xl, Fmt, Formats, LINE_PT, PAPER_A4};
+use super::formats::{framed, xl, Fmt, Formats, LINE_PT, PAPER_A4};
 use super::sheet::{escape_hf, header_lines, header_text, Page};
 use super::SheetId;
 use crate::error::Error;
@@ -77,10 +77,11 @@ pub(super) fn overdue_streamed(
     // the grid over the data range. rust_xlsxwriter hashes a cell's whole
     // Format on every formatted write, which over 3 M cells took a third of
     // this sheet's time; an unformatted cell takes its column's format when
-    // the row is written (an xf lookup, no hashing). The colour column keeps
-    // its per-cell format: LibreOffice applies only the first true
-    // conditional format of a cell, so its colour rules cannot share a cell
-    // with the grid rule.
+    // the row is written (an xf lookup, no hashing). The colour column is
+    // left out of the grid rule: LibreOffice applies only the first true
+    // conditional format of a cell, so there each colour rule draws the
+    // border along with its fill (every cell holds one of the three
+    // colours).
     for (i, o) in list.rows()?.iter().enumerate() {
         let row = first + i as u32;
         let texts = [Some(o.enterprise), Some(o.problem), o.region, o.cadre_unit];
@@ -97,14 +98,16 @@ pub(super) fn overdue_streamed(
             None => ws,
         };
         ws.write_number(row, 5, o.days_overdue as f64).map_err(xl)?;
-        ws.write_string_with_format(row, 6, o.colour.as_str(), f.data(Fmt::Mark, false)).map_err(xl)?;
+        ws.write_string(row, 6, o.colour.as_str()).map_err(xl)?;
     }
     if !list.is_empty() {
         let grid = ConditionalFormatFormula::new().set_rule("TRUE").set_format(&f.grid);
         ws.add_conditional_format(first, 0, last, COLUMNS.len() as u16 - 2, &grid).map_err(xl)?;
     }
     for (value, format) in [("蓝", &f.cf_blue), ("黄", &f.cf_yellow), ("红", &f.cf_red)] {
-        let cf = ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::EqualTo(value)).set_format(format);
+        let cf = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::EqualTo(value))
+            .set_format(framed(format.clone()));
         ws.add_conditional_format(first, 6, last, 6, &cf).map_err(xl)?;
     }
     let source = "资料来源：各单位报送的走访问题台账，statbrief 整理；办结时限未填的按办理层级的默认天数推算。";
