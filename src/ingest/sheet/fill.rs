@@ -61,6 +61,12 @@ impl VerticalFill {
         }
     }
 
+    /// Whether any merged region covers the current row.
+    #[inline]
+    pub fn is_filling(&self) -> bool {
+        !self.active.is_empty()
+    }
+
     /// The value a merged region gives the cell at (row, col), below its top row.
     pub fn get(&self, row: u32, col: u32) -> Option<Cv<'_>> {
         self.active
