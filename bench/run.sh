@@ -15,7 +15,8 @@
 #
 # The ratios are taken on CPU time (user + sys) as well as on wall time: on a
 # shared 2-core machine wall time depends on what else runs; CPU time does
-# not. The verdict uses CPU time unless BENCH_WALL=1.
+# not. The verdict uses CPU time unless BENCH_WALL=1. Each ratio is the
+# median over BENCH_ROUNDS (default 5) rounds of a, b, c run back to back.
 # Usage: bench/run.sh [DATA_ROOT]   (generated sets are kept there for reruns)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,10 @@ better() { # the better of two "wall cpu rss" results by CPU time ("" loses)
   fi
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+wall() { echo "$1" | cut -d' ' -f1; }
+cpu() { echo "$1" | cut -d' ' -f2; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rounds="${BENCH_ROUNDS:-5}"
 
 ok=1
 declare -A R
@@ -63,15 +68,19 @@ for shape in county province; do
       touch "$data/.complete"
     fi
     out=$(mktemp -d)
-    # Three rounds of a, b, c in turn, best of each by CPU time: the VM's
-    # speed drifts over minutes, and interleaving puts the three steps'
-    # best runs in the same stretch of time (three a's in a row, then three
-    # b's, let the drift alone move a ratio by 0.3).
-    ra="" rb="" rc=""
-    for _ in 1 2 3; do
-      ra=$(better "$(measure "$base" "$data")" "$ra")
-      rb=$(better "$(measure "$bin" check --quiet --input "$data")" "$rb")
-      rc=$(better "$(measure "$bin" run --quiet --input "$data" --out "$out/o")" "$rc")
+    # Rounds of a, b, c in turn. The VM's speed drifts by 10-30 % over
+    # minutes, so a ratio is taken within each round (a, b and c ran back to
+    # back, at one speed) and the median of the rounds' ratios is reported;
+    # the times shown are each step's best. (Best a over best b, from
+    # different rounds, moved a ratio by up to 0.2 between two runs.)
+    ra="" rb="" rc="" pb="" pc="" pbw="" pcw=""
+    for _ in $(seq "$rounds"); do
+      a=$(measure "$base" "$data")
+      b=$(measure "$bin" check --quiet --input "$data")
+      c=$(measure "$bin" run --quiet --input "$data" --out "$out/o")
+      ra=$(better "$a" "$ra") rb=$(better "$b" "$rb") rc=$(better "$c" "$rc")
+      pb="$pb $(ratio "$(cpu "$b")" "$(cpu "$a")")" pc="$pc $(ratio "$(cpu "$c")" "$(cpu "$a")")"
+      pbw="$pbw $(ratio "$(wall "$b")" "$(wall "$a")")" pcw="$pcw $(ratio "$(wall "$c")" "$(wall "$a")")"
     done
     read -r aw ac am <<<"$ra"
     read -r bw bc bm <<<"$rb"
@@ -83,11 +92,12 @@ for shape in county province; do
       R[$shape/$size/$s]="$w $c $m"
     done
     printf '%-9s %-6s %-6s %8s %8s %9d\n' "$shape" "$size" calamine "$aw" "$ac" $((am / 1024))
-    printf '%-9s %-6s %-6s %8s %8s %9d %6s\n' "" "" check "$bw" "$bc" $((bm / 1024)) "$(ratio "$bc" "$ac")"
-    printf '%-9s %-6s %-6s %8s %8s %9d %6s %6s\n' "" "" run "$cw" "$cc" $((cm / 1024)) "" "$(ratio "$cc" "$ac")"
-    printf '%-9s %-6s %-6s %8s %8s %9s %6s %6s\n' "" "" "(wall)" "" "" "" "$(ratio "$bw" "$aw")" "$(ratio "$cw" "$aw")"
+    printf '%-9s %-6s %-6s %8s %8s %9d %6s\n' "" "" check "$bw" "$bc" $((bm / 1024)) "$(median $pb)"
+    printf '%-9s %-6s %-6s %8s %8s %9d %6s %6s\n' "" "" run "$cw" "$cc" $((cm / 1024)) "" "$(median $pc)"
+    printf '%-9s %-6s %-6s %8s %8s %9s %6s %6s\n' "" "" "(wall)" "" "" "" "$(median $pbw)" "$(median $pcw)"
+    echo "                 rounds' CPU ratios: b/a$pb; c/a$pc"
     if [ "$size" = full ]; then
-      if [ "${BENCH_WALL:-0}" = 1 ]; then ba=$(ratio "$bw" "$aw"); ca=$(ratio "$cw" "$aw"); else ba=$(ratio "$bc" "$ac"); ca=$(ratio "$cc" "$ac"); fi
+      if [ "${BENCH_WALL:-0}" = 1 ]; then ba=$(median $pbw); ca=$(median $pcw); else ba=$(median $pb); ca=$(median $pc); fi
       awk -v r="$ca" 'BEGIN{exit !(r<=1.5)}' || { echo "FAIL $shape: run c/a $ca > 1.5"; ok=0; }
       awk -v r="$ba" 'BEGIN{exit !(r<=1.2)}' || { echo "FAIL $shape: check b/a $ba > 1.2"; ok=0; }
       for s in b c; do
