@@ -12,9 +12,18 @@ const VISIT_COUNTS: [&str; 8] =
     ["visits", "enterprises", "cadres", "problems", "resolved", "in_progress", "unresolvable", "overdue_count"];
 
 pub fn to_json(report: &Report) -> Result<String, Error> {
-    let mut value = serde_json::to_value(report).map_err(|e| Error::Internal(e.to_string()))?;
-    null_counts_without_ledger(report, &mut value);
-    let mut s = serde_json::to_string_pretty(&value).map_err(|e| Error::Internal(e.to_string()))?;
+    let err = |e: serde_json::Error| Error::Internal(e.to_string());
+    // With both ledgers present, nothing is nulled and the report is written
+    // directly: through a `Value` tree it took 3.4 times the instructions
+    // (361 M against 106 M on the county benchmark set, whose metrics.json
+    // is 7 MB). `preserve_order` keeps the two paths' key order the same.
+    let mut s = if report.projects.has_ledger() && report.visits.has_ledger() {
+        serde_json::to_string_pretty(report).map_err(err)?
+    } else {
+        let mut value = serde_json::to_value(report).map_err(err)?;
+        null_counts_without_ledger(report, &mut value);
+        serde_json::to_string_pretty(&value).map_err(err)?
+    };
     s.push('\n');
     Ok(s)
 }
