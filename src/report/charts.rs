@@ -174,6 +174,18 @@ fn horizontal_bars(
             .label_style(font(LABEL_PX).color(&INK))
             .draw()
             .map_err(plot_error)?;
+        // The reference line goes under the bars and their values: drawn
+        // last, it crossed any value written where it runs (a region just
+        // under the time progress).
+        if let Some(m) = marker {
+            let line = DashedLineSeries::new(
+                vec![(m.x, SegmentValue::Exact(0)), (m.x, SegmentValue::Last)],
+                5,
+                4,
+                m.colour.stroke_width(2),
+            );
+            chart.draw_series(line).map_err(plot_error)?;
+        }
         let row = |i: usize| (rows - 1 - i) as i32;
         for (i, bar) in bars.iter().enumerate() {
             let mut start = 0.0;
@@ -192,7 +204,12 @@ fn horizontal_bars(
             }
             let end = sums[i];
             let (offset, h) = if end < 0.0 { (-4, HPos::Right) } else { (4, HPos::Left) };
+            // On a white box, so the line under it does not run through the figures.
+            let w = text_width(&bar.value_label, LABEL_PX - 1.0) as i32 + 2;
+            let (x0, x1) = if end < 0.0 { (offset - w, offset + 1) } else { (offset - 1, offset + w) };
+            let half = (LABEL_PX / 2.0) as i32 + 1;
             let label = EmptyElement::at((end, SegmentValue::CenterOf(row(i))))
+                + Rectangle::new([(x0, -half), (x1, half)], WHITE.filled())
                 + Text::new(bar.value_label.clone(), (offset, 0), text_style(LABEL_PX - 1.0, INK, h));
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
         }
@@ -202,13 +219,6 @@ fn horizontal_bars(
             chart.draw_series(std::iter::once(zero)).map_err(plot_error)?;
         }
         if let Some(m) = marker {
-            let line = DashedLineSeries::new(
-                vec![(m.x, SegmentValue::Exact(0)), (m.x, SegmentValue::Last)],
-                5,
-                4,
-                m.colour.stroke_width(2),
-            );
-            chart.draw_series(line).map_err(plot_error)?;
             let label = EmptyElement::at((m.x, SegmentValue::Last))
                 + Text::new(m.label.clone(), (0, -11), text_style(LABEL_PX, m.colour, HPos::Center));
             chart.draw_series(std::iter::once(label)).map_err(plot_error)?;
@@ -417,5 +427,22 @@ mod tests {
         // 12 px labels: plotters divides the size it is given by 1.24.
         assert!(svg.contains("font-size=\"12\""), "{svg}");
         assert!(svg.contains("<rect"));
+    }
+
+    #[test]
+    fn the_reference_line_runs_under_the_values_which_sit_on_white() {
+        // A bar ending just under the marker: its value is written where
+        // the line runs.
+        let bars = vec![Bar { label: "南湖镇".into(), segments: vec![(48.5, GREEN)], value_label: "48.5%".into() }];
+        let marker = Marker { x: 50.0, label: "时序进度50.0%".into(), colour: RED };
+        let svg = horizontal_bars(&bars, Some(&marker), &[], &percent_axis).unwrap_or_default();
+        let red = format!("#{:02X}{:02X}{:02X}", RED.0, RED.1, RED.2);
+        let last_dash = svg.rfind(&format!("stroke=\"{red}\"")).expect("the dashed line");
+        let value = svg.find("48.5%").expect("the value");
+        assert!(last_dash < value, "the line is drawn before the value");
+        // The element just before the value's text is its white box.
+        let before = &svg[..value];
+        let box_at = before.rfind("<rect").expect("a box");
+        assert!(before[box_at..].contains("fill=\"#FFFFFF\""), "{}", &before[box_at..]);
     }
 }

@@ -79,7 +79,8 @@ pub fn svg_to_png(svg: &str, caption: String, fontdb: &Arc<usvg::fontdb::Databas
     let svg = with_font_family(svg, FONT_FAMILY);
     let options =
         usvg::Options { fontdb: Arc::clone(fontdb), font_family: LATIN_FAMILY.to_string(), ..usvg::Options::default() };
-    let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| fail(e.to_string()))?;
+    // The libraries' own messages are English; the clerk is told which step failed.
+    let tree = usvg::Tree::from_str(&svg, &options).map_err(|_| fail("图表 SVG 无法解析".into()))?;
     let size = tree.size();
     let width_px = (CHART_WIDTH_MM / 25.4 * DPI).round() as u32;
     let scale = width_px as f32 / size.width();
@@ -88,7 +89,7 @@ pub fn svg_to_png(svg: &str, caption: String, fontdb: &Arc<usvg::fontdb::Databas
         tiny_skia::Pixmap::new(width_px, height_px).ok_or_else(|| fail(format!("尺寸 {width_px}×{height_px}")))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
-    let png = encode_png(pixmap).map_err(|e| fail(e.to_string()))?;
+    let png = encode_png(pixmap).map_err(|_| fail("PNG 编码失败".into()))?;
     let height_mm = CHART_WIDTH_MM * height_px as f64 / width_px as f64;
     Ok(ChartPng { caption, png, width_px, height_px, width_emu: emu(CHART_WIDTH_MM), height_emu: emu(height_mm) })
 }

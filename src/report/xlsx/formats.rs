@@ -83,9 +83,8 @@ pub(super) fn framed(f: Format) -> Format {
 
 impl Formats {
     pub(super) fn new() -> Formats {
-        let border = framed;
         let data = |fmt: Fmt| {
-            let f = border(Format::new().set_align(FormatAlign::VerticalCenter));
+            let f = framed(Format::new().set_align(FormatAlign::VerticalCenter));
             // Text cells keep the General format: "@" would turn a number
             // the user later types into the cell into text.
             match fmt {
@@ -106,7 +105,7 @@ impl Formats {
             // Explicit header styling as well as the table style: LibreOffice
             // and WPS ignore Excel table styles, and the header must still
             // read as a header there and on paper.
-            header: border(
+            header: framed(
                 Format::new()
                     .set_bold()
                     .set_text_wrap()
@@ -118,7 +117,7 @@ impl Formats {
             total: Fmt::ALL.iter().map(|&f| data(f).set_bold()).collect(),
             wrap: data(Fmt::Text).set_text_wrap(),
             wrap_total: data(Fmt::Text).set_text_wrap().set_bold(),
-            link: border(
+            link: framed(
                 Format::new()
                     .set_font_color("0563C1")
                     .set_underline(FormatUnderline::Single)
@@ -128,7 +127,7 @@ impl Formats {
             cf_yellow: fill(YELLOW),
             cf_red: fill(RED),
             cf_blue: fill(BLUE),
-            grid: border(Format::new()),
+            grid: framed(Format::new()),
         }
     }
 
