@@ -124,7 +124,10 @@ fn encode_png(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> 
 /// channel saves a quarter of the bytes to filter and compress.
 fn opaque_rgb(rgba: &[u8]) -> Option<Vec<u8>> {
     // The test folds without an early exit, which the compiler vectorises;
-    // the copy writes into a buffer sized once.
+    // the copy writes into a buffer sized once. Compacting the pixmap's own
+    // buffer in place would save this second buffer (32 MB for a chart of
+    // 100 regions) but cost more: 338–415 M instructions for the sample's
+    // charts against 317 M, as the overlapping moves do not vectorise.
     if rgba.chunks_exact(4).fold(u8::MAX, |all, px| all & px[3]) != u8::MAX {
         return None;
     }
