@@ -18,7 +18,8 @@
 //! mode (a shared string table, as Excel saves: see `common::add_sheet`);
 //! every value comes from a seeded stream per (purpose, entity), so the set
 //! is the same on every machine. `province.json` beside the ledgers gives
-//! the sizes and the overdue count at year end worked out from the model.
+//! the sizes and the overdue count at year end worked out from the model,
+//! and `statbrief.toml` the office's name and the regions' order.
 
 use super::common::{add_days, add_sheet, excel_serial, new_workbook, rng_for, round1, ymd, Rng};
 use super::common::{CATEGORIES, CHAINS, LEADERS, PROBLEM_TEXT};
@@ -58,6 +59,8 @@ pub struct ProvinceSummary {
 }
 
 pub const REGIONS: usize = 100;
+/// The province the set belongs to (fictional, like the county sample's 青山县).
+pub const PROVINCE: &str = "河川省";
 const FIRST: [&str; 10] = ["安", "宝", "长", "定", "丰", "广", "和", "嘉", "临", "平"];
 const SECOND: [&str; 10] = ["川", "宁", "山", "江", "城", "远", "兴", "源", "泉", "岭"];
 const YEAR: i32 = 2025;
@@ -97,7 +100,19 @@ pub fn generate_sized(out_dir: &Path, size: ProvinceSize) -> Result<ProvinceSumm
     };
     let json = serde_json::to_string_pretty(&summary)?;
     fs::write(out_dir.join("province.json"), json + "\n").context("cannot write province.json")?;
+    fs::write(out_dir.join("statbrief.toml"), settings()).context("cannot write statbrief.toml")?;
     Ok(summary)
+}
+
+/// The province office's settings, as the county sample writes its own: the
+/// office's name (so the documents say 全省, not the default 全县) and the
+/// regions in their official order (the order they are generated in).
+fn settings() -> String {
+    let order: Vec<String> = (0..REGIONS).map(|r| format!("\"{}\"", region(r))).collect();
+    format!(
+        "# {PROVINCE}统计局's settings for statbrief (see README: Configuration).\noffice = \"{PROVINCE}统计局\"\ntitle = \"{PROVINCE}经济运行和重点工作简报\"\nregion_order = [{}]\n",
+        order.join(", ")
+    )
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -37,6 +37,11 @@ fn a_small_province_gives_the_models_overdue_count_and_the_full_list_outside_met
     let out = dir.path().join("out");
     run(&input, &out);
 
+    // The set's statbrief.toml names a provincial office, so the documents
+    // speak of the whole province (全省), not the default county.
+    let article = std::fs::read_to_string(out.join("article.md")).unwrap();
+    assert!(article.contains("全省") && !article.contains("全县"), "{article}");
+
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(m["visits"]["overdue_count"].as_u64(), Some(expected as u64));
     assert_eq!(m["visits"]["problems"].as_u64(), Some(12_000));
