@@ -171,7 +171,8 @@ fn the_article_names_up_to_five_lagging_regions_and_counts_more() {
     assert!(a.contains("甲镇、乙镇投资进度明显滞后于时序进度，需加快推进。"), "{a}");
     // Seven (a province's counties): counted, and the three lowest rates
     // named lowest first (丁 3 %, 庚 4 %, 乙 5 %), not a list of seven.
-    let seven = [("甲镇", 10.0), ("乙镇", 5.0), ("丙镇", 9.0), ("丁镇", 3.0), ("戊镇", 8.0), ("己镇", 7.0), ("庚镇", 4.0)];
+    let seven =
+        [("甲镇", 10.0), ("乙镇", 5.0), ("丙镇", 9.0), ("丁镇", 3.0), ("戊镇", 8.0), ("己镇", 7.0), ("庚镇", 4.0)];
     r.projects.by_region = lagging(&seven);
     let a = article(&r);
     assert!(a.contains("有7个地区投资进度明显滞后于时序进度，其中丁镇、庚镇、乙镇完成率较低，需加快推进。"), "{a}");
