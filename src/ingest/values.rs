@@ -302,9 +302,9 @@ pub fn date_to_serial(d: NaiveDate) -> f64 {
 /// optional time part after the date.
 pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {
     // The form most ledgers use, `2023-03-05` (or with `/` or `.`), read at
-    // fixed positions: a county's visit ledgers hold half a million such
+    // fixed positions: a county's ledgers hold hundreds of thousands of date
     // cells, and the general reader below folds and scans each one. It gives
-    // the same date the general reader would.
+    // the same answer the general reader would (tested below).
     match iso_like_date(raw.as_bytes()) {
         Some(d) => d,
         None => general_date_text(raw),
