@@ -286,6 +286,10 @@ fn briefing_shows_the_reports_figures_and_dashes_for_missing_ones() {
     let second = page.find(">物流<").unwrap();
     assert!(first < second);
     assert!(page.contains("<td class=\"n\">49</td><td class=\"c red\">红色</td>"));
+    // The visits card: 5 problems, 2 resolved (by hand, as in the article
+    // test), each figure kept on one line with its unit.
+    assert!(page.contains("<span class=\"nw\">摸排问题 5个</span>，<span class=\"nw\">已解决 2个</span>"), "{page}");
+    assert!(page.contains(".kpi .sub .nw { white-space: nowrap; }"));
     assert_no_missing_words(&visible_text(&page));
 
     // Missing figures show as —, never None or 0.
