@@ -290,7 +290,16 @@ fn briefing_shows_the_reports_figures_and_dashes_for_missing_ones() {
     // test), each figure kept on one line with its unit.
     assert!(page.contains("<span class=\"nw\">摸排问题 5个</span>，<span class=\"nw\">已解决 2个</span>"), "{page}");
     assert!(page.contains(".kpi .sub .nw { white-space: nowrap; }"));
+    // The growth chart's note names the dashed line the whole's growth draws.
+    assert!(page.contains("虚线为全县增速；红色为负增长。"), "{page}");
     assert_no_missing_words(&visible_text(&page));
+    // With no whole-area growth there is no dashed line, and no word of one.
+    let mut no_whole = report();
+    for i in no_whole.indicators.iter_mut().filter(|i| i.region == "全部") {
+        i.growth = None;
+    }
+    let page = briefing(&no_whole);
+    assert!(page.contains("红色为负增长。") && !page.contains("虚线为全县增速"), "{page}");
 
     // Missing figures show as —, never None or 0.
     r.visits.on_time_rate = None;
