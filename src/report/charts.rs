@@ -225,7 +225,13 @@ fn horizontal_bars(
         }
         root.present().map_err(plot_error)?;
     }
-    Ok(svg)
+    // Where a page may cut the chart: the plot's rows, from the top of the
+    // first to the bottom of the last (the plot area between the top margin
+    // and the 4 px margin and 26 px axis below), for the Word briefing, which
+    // slices a chart taller than a page between two bars (see
+    // `docx::charts_png`). Browsers ignore `data-` attributes.
+    let bands = format!("<svg data-rows=\"{top} {} {rows}\" ", height - 4 - 26);
+    Ok(svg.replacen("<svg ", &bands, 1))
 }
 
 /// A legend in one row at the top left of the plot: colour square, name.

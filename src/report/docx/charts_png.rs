@@ -30,15 +30,28 @@ const DPI: f64 = 300.0;
 /// that it never touches the margin.
 pub const CHART_WIDTH_MM: f64 = 150.0;
 
-/// A chart ready for Word: PNG bytes we produced, their size in pixels and
-/// on the page.
+/// The tallest slice of a chart on a page: the 225 mm text block less the
+/// caption under the chart and a line of text. Word and WPS clip an image
+/// taller than the page, so a bar chart of a province's hundred counties
+/// (some 500 mm at print width) lost half its bars; it is cut between two
+/// bars into slices that each fit a page.
+pub const MAX_SLICE_MM: f64 = 200.0;
+
+/// A chart ready for Word: one or more PNG slices we produced (top to
+/// bottom), their width in pixels and on the page.
 #[derive(Debug, Clone)]
 pub struct ChartPng {
     pub caption: String,
-    pub png: Vec<u8>,
     pub width_px: u32,
-    pub height_px: u32,
     pub width_emu: u32,
+    pub slices: Vec<Slice>,
+}
+
+/// One page-high part of a chart: PNG bytes, height in pixels and on the page.
+#[derive(Debug, Clone)]
+pub struct Slice {
+    pub png: Vec<u8>,
+    pub height_px: u32,
     pub height_emu: u32,
 }
 
@@ -89,9 +102,62 @@ pub fn svg_to_png(svg: &str, caption: String, fontdb: &Arc<usvg::fontdb::Databas
         tiny_skia::Pixmap::new(width_px, height_px).ok_or_else(|| fail(format!("尺寸 {width_px}×{height_px}")))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
-    let png = encode_png(pixmap).map_err(|_| fail("PNG 编码失败".into()))?;
-    let height_mm = CHART_WIDTH_MM * height_px as f64 / width_px as f64;
-    Ok(ChartPng { caption, png, width_px, height_px, width_emu: emu(CHART_WIDTH_MM), height_emu: emu(height_mm) })
+    let mm_per_px = CHART_WIDTH_MM / width_px as f64;
+    let max_px = (MAX_SLICE_MM / mm_per_px).floor() as u32;
+    let cuts = slice_cuts(height_px, max_px, &row_bands(&svg, scale));
+    let slices = if cuts.len() == 2 {
+        vec![(pixmap, height_px)]
+    } else {
+        let row_bytes = width_px as usize * 4;
+        cuts.windows(2)
+            .map(|w| {
+                let rows = &pixmap.data()[w[0] as usize * row_bytes..w[1] as usize * row_bytes];
+                let size = tiny_skia::IntSize::from_wh(width_px, w[1] - w[0]).ok_or_else(|| fail("切分".into()))?;
+                let part = tiny_skia::Pixmap::from_vec(rows.to_vec(), size).ok_or_else(|| fail("切分".into()))?;
+                Ok((part, w[1] - w[0]))
+            })
+            .collect::<Result<Vec<_>, Error>>()?
+    };
+    let slices = slices
+        .into_iter()
+        .map(|(part, h)| {
+            let png = encode_png(part).map_err(|_| fail("PNG 编码失败".into()))?;
+            Ok(Slice { png, height_px: h, height_emu: emu(h as f64 * mm_per_px) })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(ChartPng { caption, width_px, width_emu: emu(CHART_WIDTH_MM), slices })
+}
+
+/// The pixel rows between two bars of a bar chart (see `data-rows` in
+/// `charts::horizontal_bars`), at `scale`; none for other charts.
+fn row_bands(svg: &str, scale: f32) -> Vec<u32> {
+    let Some(attr) = svg.split("data-rows=\"").nth(1).and_then(|s| s.split('"').next()) else {
+        return Vec::new();
+    };
+    let v: Vec<f64> = attr.split(' ').filter_map(|x| x.parse().ok()).collect();
+    let [top, bottom, rows] = v[..] else { return Vec::new() };
+    if rows < 2.0 || bottom <= top {
+        return Vec::new();
+    }
+    let row = (bottom - top) / rows;
+    (1..rows as u32).map(|k| ((top + k as f64 * row) * scale as f64).round() as u32).collect()
+}
+
+/// Where to cut an image `height` pixels tall into slices of at most `max`:
+/// at the lowest row boundary that still fits each slice, or at `max` where
+/// no boundary does. Starts with 0 and ends with `height`; `[0, height]`
+/// when it fits whole.
+fn slice_cuts(height: u32, max: u32, boundaries: &[u32]) -> Vec<u32> {
+    let mut cuts = vec![0];
+    let mut start = 0;
+    while height - start > max.max(1) {
+        let limit = start + max.max(1);
+        let cut = boundaries.iter().copied().filter(|&b| b > start && b <= limit).max().unwrap_or(limit);
+        cuts.push(cut);
+        start = cut;
+    }
+    cuts.push(height);
+    cuts
 }
 
 /// The pixmap as PNG: every row `Up`-filtered, deflated at zlib level 1.
@@ -168,10 +234,45 @@ mod tests {
     fn a_chart_with_chinese_labels_becomes_a_png_of_print_size() {
         let svg = r##"<svg width="640" height="120" viewBox="0 0 640 120" xmlns="http://www.w3.org/2000/svg"><rect x="10" y="10" width="300" height="40" fill="#2E7D32"/><text x="20" y="90" font-family="&quot;Noto Sans CJK SC&quot;,sans-serif" font-size="12">白水镇 56.3%</text></svg>"##;
         let png = svg_to_png(svg, "测试".into(), &Arc::new(font_database())).unwrap();
-        assert!(png.png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert_eq!(png.slices.len(), 1);
+        assert!(png.slices[0].png.starts_with(b"\x89PNG\r\n\x1a\n"));
         // 150 mm at 300 dpi = 1,771.65 px; 120 / 640 of that in height.
-        assert_eq!((png.width_px, png.height_px), (1772, 332));
+        assert_eq!((png.width_px, png.slices[0].height_px), (1772, 332));
         assert_eq!(png.width_emu, 5_400_000);
+    }
+
+    #[test]
+    fn slices_end_at_the_last_row_boundary_that_fits() {
+        // Rows every 90 px, at most 400 px a slice: 360 and 720 are the
+        // lowest boundaries that fit; the rest (280 px) fits whole.
+        let rows: Vec<u32> = (1..12).map(|k| k * 90).collect();
+        assert_eq!(slice_cuts(1000, 400, &rows), [0, 360, 720, 1000]);
+        // No boundaries (not a bar chart): cut at the limit.
+        assert_eq!(slice_cuts(1000, 400, &[]), [0, 400, 800, 1000]);
+        assert_eq!(slice_cuts(300, 400, &rows), [0, 300]);
+    }
+
+    #[test]
+    fn a_chart_taller_than_a_page_is_cut_between_bars_into_page_high_slices() {
+        // Twenty bars of 80 px with 20 px between them, 2,000 px in all: at
+        // print width (× 1772 / 640) about 470 mm, more than two pages.
+        let bars: String = (0..20)
+            .map(|k| format!(r##"<rect x="100" y="{}" width="400" height="80" fill="#1F4E79"/>"##, k * 100 + 10))
+            .collect();
+        let svg = format!(
+            r#"<svg data-rows="0 2000 20" width="640" height="2000" viewBox="0 0 640 2000" xmlns="http://www.w3.org/2000/svg">{bars}</svg>"#
+        );
+        let chart = svg_to_png(&svg, "测试".into(), &Arc::new(font_database())).unwrap();
+        assert_eq!(chart.slices.len(), 3);
+        let total: u32 = chart.slices.iter().map(|s| s.height_px).sum();
+        assert_eq!(total, (2000.0 * 1772.0 / 640.0_f64).round() as u32);
+        for s in &chart.slices {
+            assert!(s.height_emu <= emu(MAX_SLICE_MM), "{} EMU", s.height_emu);
+            // Each slice begins and ends in the white between two bars.
+            let pixmap = tiny_skia::Pixmap::decode_png(&s.png).unwrap();
+            let white_row = |y: u32| (0..pixmap.width()).all(|x| pixmap.pixel(x, y).unwrap().red() == 255);
+            assert!(white_row(0) && white_row(pixmap.height() - 1));
+        }
     }
 
     #[test]
@@ -207,7 +308,7 @@ mod tests {
         // so the fonts' coverage is checked glyph by glyph below.
         let svg = r##"<svg width="200" height="40" xmlns="http://www.w3.org/2000/svg"><text x="4" y="28" font-family="SimHei" font-size="24">白水镇 56.3%</text></svg>"##;
         let png = svg_to_png(svg, "测试".into(), &Arc::new(font_database())).unwrap();
-        let pixmap = tiny_skia::Pixmap::decode_png(&png.png).unwrap();
+        let pixmap = tiny_skia::Pixmap::decode_png(&png.slices[0].png).unwrap();
         let dark = pixmap.pixels().iter().filter(|p| p.red() < 128).count();
         assert!(dark > 1000, "{dark} dark pixels");
     }

@@ -215,19 +215,24 @@ impl Writer<'_> {
         self.push(tables::loose_paragraph("", &f.body_font, f, layout::TABLE_PT, AlignmentType::Left));
     }
 
-    /// A chart, centred, with `图N　caption` under it. The PNG is our own
+    /// A chart, centred, with `图N　caption` under it: one image per slice
+    /// (a chart taller than a page comes in page-high slices, see
+    /// `charts_png`), the last kept with its caption. The PNG is our own
     /// (resvg's encoder), never bytes from outside: docx-rs panics on bad images.
     fn chart(&mut self, chart: ChartPng) {
         self.figures += 1;
         let f = self.fonts;
         let caption = format!("图{}　{}", self.figures, chart.caption);
-        let pic = Pic::new_with_dimensions(chart.png, chart.width_px, chart.height_px)
-            .size(chart.width_emu, chart.height_emu);
-        self.push(
-            tables::loose_paragraph("", &f.body_font, f, layout::TABLE_PT, AlignmentType::Center)
-                .add_run(Run::new().add_image(pic))
-                .keep_next(true),
-        );
+        let last = chart.slices.len().saturating_sub(1);
+        for (i, slice) in chart.slices.into_iter().enumerate() {
+            let pic = Pic::new_with_dimensions(slice.png, chart.width_px, slice.height_px)
+                .size(chart.width_emu, slice.height_emu);
+            self.push(
+                tables::loose_paragraph("", &f.body_font, f, layout::TABLE_PT, AlignmentType::Center)
+                    .add_run(Run::new().add_image(pic))
+                    .keep_next(i == last),
+            );
+        }
         self.push(
             tables::loose_paragraph(&caption, &f.heading1_font, f, layout::PAGE_NUMBER_PT, AlignmentType::Center)
                 .line_spacing(

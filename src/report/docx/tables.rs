@@ -143,14 +143,17 @@ fn indicators(report: &Report) -> Option<TableSpec> {
         topic: Topic::Indicators,
         title: "主要经济指标完成情况".into(),
         unit: "增速单位：%；差距单位：百分点".into(),
+        // The amounts get the room: a province's 万元 totals run to 14
+        // characters (`146,044,427.00`), which broke over two lines at the
+        // old widths; names and two-character headers wrap gracefully.
         columns: vec![
-            col("指标", 24, Align::Left),
-            col("计量单位", 9, Align::Centre),
-            col("本年累计", 15, Align::Right),
-            col("去年同期", 15, Align::Right),
-            col("同比增长", 12, Align::Right),
-            col("目标增速", 12, Align::Right),
-            col("与目标差", 12, Align::Right),
+            col("指标", 15, Align::Left),
+            col("计量单位", 8, Align::Centre),
+            col("本年累计", 22, Align::Right),
+            col("去年同期", 22, Align::Right),
+            col("同比增长", 10, Align::Right),
+            col("目标增速", 10, Align::Right),
+            col("与目标差", 10, Align::Right),
         ],
         rows,
         note: None,
