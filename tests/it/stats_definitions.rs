@@ -324,6 +324,28 @@ fn monthly_increment_visits_ledger_gives_the_same_figures() {
 }
 
 #[test]
+fn a_numbered_visit_counts_once_in_each_month_it_was_recorded_in() {
+    // 走访编号 is the visit's key (SPEC §2.3), so one number can carry rows
+    // of two months (a follow-up filed under the first visit's number).
+    // Worked out by hand, by month of visit date:
+    //   Jan: ZF1 (three rows, one interleaved after February's) and ZF2 → 2 visits, 4 problems;
+    //   Feb: ZF1 once → 1 visit, 1 problem.
+    // In all 2 distinct visits: ZF1 and ZF2.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "走访编号,走访日期,走访干部,干部单位,企业名称,所属地区,问题描述,问题类别,办理层级,办理状态\n\
+        ZF1,2023-01-05,张三,发改局,甲公司,白水镇,贷款难,融资,部门办,办理中\n\
+        ZF2,2023-01-06,李四,工信局,乙公司,东河镇,招工难,用工,部门办,办理中\n\
+        ZF1,2023-02-07,张三,发改局,甲公司,白水镇,用地难,用地,部门办,办理中\n\
+        ZF1,2023-01-05,张三,发改局,甲公司,白水镇,电力增容,水电气暖,部门办,办理中\n\
+        ZF1,2023-01-05,张三,发改局,甲公司,白水镇,物流贵,物流运输,部门办,办理中\n";
+    write(dir.path(), "走访2023-02.csv", csv);
+    let r = report(dir.path(), "2023-02");
+    assert_eq!((r.visits.visits, r.visits.problems), (2, 5));
+    let m: Vec<(u32, i64, i64)> = r.visits.monthly.iter().map(|m| (m.month, m.visits, m.problems)).collect();
+    assert_eq!(m, vec![(1, 2, 4), (2, 1, 1)]);
+}
+
+#[test]
 fn metrics_json_is_byte_identical_and_has_nulls_not_zeros() {
     let dir = projects_fixture();
     write(dir.path(), "指标2023-03.csv", INDICATORS_MARCH);
