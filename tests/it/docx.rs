@@ -465,6 +465,66 @@ fn docx_tables_have_the_reports_rows() {
     }
 }
 
+/// The printed width of `text` at `pt` points: a CJK character is one em;
+/// in Times New Roman (the Latin font) a digit is half an em, `,` and `.`
+/// a quarter, `-` a third.
+fn printed_width_pt(text: &str, pt: f64) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            '0'..='9' | ' ' => 0.5,
+            ',' | '.' => 0.25,
+            '-' => 1.0 / 3.0,
+            c if c.is_ascii() => 0.5,
+            _ => 1.0,
+        })
+        .sum::<f64>()
+        * pt
+}
+
+#[test]
+fn docx_table_headers_stack_evenly_and_numbers_fit_on_one_line() {
+    // A header broken 3 + 1 (同比增|长) or an amount broken over two lines
+    // reads badly in a 公文 table. Each line of text, with the table's 3 pt
+    // margins either side (60 twips), must fit its cell's width (w:tcW, in
+    // twips): every line of a header (its lines are w:t pieces between
+    // w:br), which differ in length by one character at most, and every
+    // cell that is a number, on one line.
+    let out = sample();
+    let body = out.body();
+    let mut stacked = 0;
+    for (title, tbl) in tables(&body) {
+        for (r, row) in tbl.children.iter().filter(|c| c.name == "tr").enumerate() {
+            for cell in row.children.iter().filter(|c| c.name == "tc") {
+                let text = cell.text();
+                let numeric = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || ",.-+".contains(c));
+                let lines: Vec<String> = match (r, numeric) {
+                    (0, _) => cell.find_all("t").iter().map(|t| t.text.clone()).collect(),
+                    (_, true) => vec![text.clone()],
+                    _ => continue,
+                };
+                let width_pt = cell.find("tcW").and_then(|w| w.attr("w")).unwrap().parse::<f64>().unwrap() / 20.0;
+                let pt = cell.size().unwrap().parse::<f64>().unwrap() / 2.0;
+                for line in &lines {
+                    let needed = printed_width_pt(line, pt) + 6.0;
+                    assert!(
+                        needed <= width_pt,
+                        "{title}: 「{line}」 needs {needed:.1} pt, its column is {width_pt:.1} pt"
+                    );
+                }
+                let counts: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+                let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+                assert!(max - min <= 1, "{title}: header 「{text}」 broken as {lines:?}");
+                stacked += usize::from(lines.len() > 1);
+            }
+        }
+    }
+    // The sample's overdue list stacks 逾期天数 and 督办等级 (9 of its 106
+    // parts of the 442 pt block at 10.5 pt: 37.5 pt, room for three
+    // characters), and the projects table 本年累计完成投资 (18 of 93 parts:
+    // 85.6 pt at 12 pt, room for six): 4 + 4.
+    assert!(stacked >= 3, "{stacked} stacked headers");
+}
+
 #[test]
 fn docx_images_are_valid_pngs_at_print_resolution() {
     let out = sample();

@@ -12,7 +12,7 @@ use crate::model::{Grouped, ProblemFigures, Report};
 use crate::report::views::indicator_views;
 use crate::report::wording::{fmt_signed, fmt_thousands, round_half_up};
 use docx_rs::{
-    AlignmentType, HeightRule, LineSpacing, LineSpacingType, Paragraph, Table, TableCell, TableCellMargins,
+    AlignmentType, HeightRule, LineSpacing, LineSpacingType, Paragraph, Run, Table, TableCell, TableCellMargins,
     TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
@@ -143,17 +143,20 @@ fn indicators(report: &Report) -> Option<TableSpec> {
         topic: Topic::Indicators,
         title: "主要经济指标完成情况".into(),
         unit: "增速单位：%；差距单位：百分点".into(),
-        // The amounts get the room: a province's 万元 totals run to 14
-        // characters (`146,044,427.00`), which broke over two lines at the
-        // old widths; names and two-character headers wrap gracefully.
+        // Widths worked out for 小四 (12 pt) in a 156 mm block with 3 pt
+        // cell margins either side: a province's 万元 total runs to 14
+        // characters (`146,044,427.00`: 11 digits at 6 pt, 3 marks at 3 pt,
+        // 81 pt with margins) and needs 18.3 %, so 20 %; a four-character
+        // header (同比增长, 54 pt) needs 12.2 %, so 13 %, and stays on one
+        // line. Names wrap; 计量单位 stacks 2 + 2 (see `header_lines`).
         columns: vec![
-            col("指标", 15, Align::Left),
+            col("指标", 13, Align::Left),
             col("计量单位", 8, Align::Centre),
-            col("本年累计", 22, Align::Right),
-            col("去年同期", 22, Align::Right),
-            col("同比增长", 10, Align::Right),
-            col("目标增速", 10, Align::Right),
-            col("与目标差", 10, Align::Right),
+            col("本年累计", 20, Align::Right),
+            col("去年同期", 20, Align::Right),
+            col("同比增长", 13, Align::Right),
+            col("目标增速", 13, Align::Right),
+            col("与目标差", 13, Align::Right),
         ],
         rows,
         note: None,
@@ -266,8 +269,13 @@ fn alignment(a: Align) -> AlignmentType {
 
 /// A line outside the body's grid: own font size, single spacing, no indent.
 pub fn loose_paragraph(text: &str, font: &str, fonts: &DocxFonts, pt: f64, align: AlignmentType) -> Paragraph {
+    loose_run(layout::run(text, font, fonts, pt), align)
+}
+
+/// A paragraph of one run, set as [`loose_paragraph`] sets it.
+fn loose_run(run: Run, align: AlignmentType) -> Paragraph {
     Paragraph::new()
-        .add_run(layout::run(text, font, fonts, pt))
+        .add_run(run)
         .align(align)
         .snap_to_grid(false)
         .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
@@ -294,20 +302,21 @@ pub fn word_table(spec: &TableSpec, fonts: &DocxFonts) -> Table {
     let width = layout::twips(layout::BLOCK_WIDTH_MM) as usize;
     let total_weight: u32 = spec.columns.iter().map(|c| c.weight).sum::<u32>().max(1);
     let widths: Vec<usize> = spec.columns.iter().map(|c| width * c.weight as usize / total_weight as usize).collect();
-    let cell = |text: &str, w: usize, align: Align, font: &str| {
-        let p = loose_paragraph(text, font, fonts, spec.pt, alignment(align));
+    let in_cell = |p: Paragraph, w: usize| {
         TableCell::new().add_paragraph(p).width(w, WidthType::Dxa).vertical_align(VAlignType::Center)
     };
-    let header = TableRow::new(
-        spec.columns
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| cell(c.header, *w, Align::Centre, &fonts.heading1_font))
-            .collect(),
-    )
-    .row_height(HEADER_ROW_TWIPS)
-    .height_rule(HeightRule::AtLeast)
-    .cant_split();
+    let cell = |text: &str, w: usize, align: Align, font: &str| {
+        in_cell(loose_paragraph(text, font, fonts, spec.pt, alignment(align)), w)
+    };
+    let header_cell = |text: &str, w: usize| {
+        let lines = header_lines(text, w, spec.pt);
+        let run = layout::lines_run(&lines, &fonts.heading1_font, fonts, spec.pt);
+        in_cell(loose_run(run, AlignmentType::Center), w)
+    };
+    let header = TableRow::new(spec.columns.iter().zip(&widths).map(|(c, w)| header_cell(c.header, *w)).collect())
+        .row_height(HEADER_ROW_TWIPS)
+        .height_rule(HeightRule::AtLeast)
+        .cant_split();
     let mut rows = vec![header];
     for r in &spec.rows {
         let cells = spec
@@ -324,7 +333,32 @@ pub fn word_table(spec: &TableSpec, fonts: &DocxFonts) -> Table {
         .width(width, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
         // 3 pt either side instead of Word's 5.4 pt: room for eight columns.
-        .margins(TableCellMargins::new().margin(0, 60, 0, 60))
+        .margins(TableCellMargins::new().margin(0, CELL_MARGIN_TWIPS, 0, CELL_MARGIN_TWIPS))
+}
+
+/// The cells' left and right margins, in twips (3 pt).
+const CELL_MARGIN_TWIPS: usize = 60;
+
+/// A header cut into the fewest lines its column holds, of even length
+/// (计量|单位, not 计量单|位): a 公文 table stacks a long header rather than
+/// leave one character on a line of its own, which is what Word's own
+/// wrapping does. Each character is taken as one em, as CJK text is.
+fn header_lines(header: &str, width_twips: usize, pt: f64) -> Vec<String> {
+    let chars: Vec<char> = header.chars().collect();
+    let room_pt = (width_twips.saturating_sub(2 * CELL_MARGIN_TWIPS)) as f64 / 20.0;
+    let per_line = ((room_pt / pt).floor() as usize).max(1);
+    let lines = chars.len().div_ceil(per_line).max(1);
+    // The first `n % lines` lines take one character more: 3 + 2 + 2 for
+    // seven characters in three lines, never 3 + 3 + 1.
+    let (base, extra) = (chars.len() / lines, chars.len() % lines);
+    let mut out = Vec::with_capacity(lines);
+    let mut rest = &chars[..];
+    for i in 0..lines {
+        let (line, tail) = rest.split_at((base + usize::from(i < extra)).min(rest.len()));
+        out.push(line.iter().collect());
+        rest = tail;
+    }
+    out
 }
 
 /// Adds `w:tblHeader` to every header row, so Word and LibreOffice repeat
@@ -363,5 +397,20 @@ mod tests {
         assert_eq!(marked.matches("<w:tr>").count() + marked.matches("<w:tr ").count(), 3);
         // The header row comes first.
         assert!(marked.find("<w:tblHeader />") < marked.find(">x<"));
+    }
+
+    #[test]
+    fn headers_stack_in_even_lines() {
+        // At 12 pt a column of 45 pt holds three characters (45 − 6 = 39 pt
+        // of room); 900 twips = 45 pt.
+        let lines = |h: &str, twips: usize| header_lines(h, twips, 12.0);
+        assert_eq!(lines("同比增长", 900), ["同比", "增长"]);
+        assert_eq!(lines("排名", 900), ["排名"]);
+        // Seven characters in three lines: 3 + 2 + 2.
+        assert_eq!(lines("本年累计完成投", 900), ["本年累", "计完", "成投"]);
+        // 54 pt (1080 twips) holds four: one line.
+        assert_eq!(lines("同比增长", 1080), ["同比增长"]);
+        // A column too narrow for one character still shows it, one a line.
+        assert_eq!(lines("地区", 100), ["地", "区"]);
     }
 }
