@@ -74,6 +74,9 @@ pub(super) struct Formats {
     /// The data cells' thin grey border alone, for a conditional format
     /// that draws the grid of a streamed sheet (see `overdue_stream`).
     pub(super) grid: Format,
+    /// The streamed sheet's 督办颜色 fills, blue, yellow and red, each with
+    /// the grid's border: there a colour rule draws the cell's frame too.
+    pub(super) cf_framed: [Format; 3],
 }
 
 /// A format with the data cells' thin grey border.
@@ -128,6 +131,7 @@ impl Formats {
             cf_red: fill(RED),
             cf_blue: fill(BLUE),
             grid: framed(Format::new()),
+            cf_framed: [BLUE, YELLOW, RED].map(|c| framed(fill(c))),
         }
     }
 

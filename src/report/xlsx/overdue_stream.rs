@@ -12,7 +12,7 @@
 //! table, fixed column widths and no computed row heights (text columns
 //! wrap, and the spreadsheet sizes their rows).
 
-use super::formats::{framed, xl, Fmt, Formats, LINE_PT, PAPER_A4};
+use super::formats::{xl, Fmt, Formats, LINE_PT, PAPER_A4};
 use super::sheet::{escape_hf, header_lines, header_text, Page};
 use super::SheetId;
 use crate::error::Error;
@@ -104,10 +104,8 @@ pub(super) fn overdue_streamed(
         let grid = ConditionalFormatFormula::new().set_rule("TRUE").set_format(&f.grid);
         ws.add_conditional_format(first, 0, last, COLUMNS.len() as u16 - 2, &grid).map_err(xl)?;
     }
-    for (value, format) in [("蓝", &f.cf_blue), ("黄", &f.cf_yellow), ("红", &f.cf_red)] {
-        let cf = ConditionalFormatCell::new()
-            .set_rule(ConditionalFormatCellRule::EqualTo(value))
-            .set_format(framed(format.clone()));
+    for (value, format) in ["蓝", "黄", "红"].into_iter().zip(&f.cf_framed) {
+        let cf = ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::EqualTo(value)).set_format(format);
         ws.add_conditional_format(first, 6, last, 6, &cf).map_err(xl)?;
     }
     let source = "资料来源：各单位报送的走访问题台账，statbrief 整理；办结时限未填的按办理层级的默认天数推算。";
