@@ -31,13 +31,25 @@ pub fn neutralise(df: &DataFrame) -> PolarsResult<DataFrame> {
         df.columns().iter().filter(|c| c.dtype() == &DataType::String).map(|c| c.name().clone()).collect();
     for name in names {
         let ca = df.column(name.as_str())?.as_materialized_series().str()?;
-        if !ca.iter().flatten().any(|v| v.starts_with(TRIGGERS)) {
+        if !may_start_with_trigger(ca) {
             continue;
         }
         let safe: StringChunked = ca.iter().map(|o| o.map(neutralise_text)).collect();
         out.with_column(safe.with_name(name).into_series().into_column())?;
     }
     Ok(out)
+}
+
+/// Whether any field of a text column may start with a trigger, read from
+/// the string views' inline first four bytes: the text itself (a province's
+/// visits hold 0.4 GB of it, which this scan used to read through) is not
+/// touched. A null's view may hold anything; a false alarm only costs the
+/// column's copy, since each field is then tested by [`neutralise_text`].
+fn may_start_with_trigger(ca: &StringChunked) -> bool {
+    // Every trigger is ASCII, so a field starts with one when its first byte is one.
+    let first_bytes: Vec<u8> = TRIGGERS.iter().map(|&c| c as u8).collect();
+    ca.downcast_iter()
+        .any(|arr| arr.views().iter().any(|v| v.length > 0 && first_bytes.contains(&v.prefix.to_le_bytes()[0])))
 }
 
 #[cfg(test)]
@@ -59,5 +71,25 @@ mod tests {
         for plain in ["甲项目", "1=1", "a-b", ""] {
             assert_eq!(neutralise_text(plain), plain);
         }
+    }
+
+    #[test]
+    fn columns_are_found_by_their_fields_first_bytes_short_or_long() {
+        // A field of more than 12 bytes lives in a data buffer, a shorter one
+        // inside its view: both must be found.
+        let long = "=HYPERLINK(\"http://x\")";
+        let df = df! {
+            "long" => [Some("白水镇重点项目"), Some(long)],
+            "short" => [Some("-5"), None],
+            "plain" => [Some("甲项目名称很长很长很长"), None],
+        }
+        .unwrap();
+        let safe = neutralise(&df).unwrap();
+        let col = |n: &str| -> Vec<Option<String>> {
+            safe.column(n).unwrap().str().unwrap().iter().map(|v| v.map(str::to_string)).collect()
+        };
+        assert_eq!(col("long"), [Some("白水镇重点项目".to_string()), Some(format!("'{long}"))]);
+        assert_eq!(col("short"), [Some("'-5".to_string()), None]);
+        assert_eq!(col("plain"), [Some("甲项目名称很长很长很长".to_string()), None]);
     }
 }
