@@ -245,14 +245,34 @@ struct OverdueAt {
 /// The overdue list worst first; ties by enterprise and problem, then
 /// ledger order (the row). The sort keys are gathered once: read from the
 /// columns inside the comparison, they were most of the sort's cost.
+/// Each key carries its enterprise's first 16 bytes as a number (see
+/// [`order_prefix`]): a province's 430,000 problems share some 365 day
+/// counts, so most comparisons fall to the enterprise, whose text lies at
+/// random in the visits' 0.4 GB; the prefix decides most of them in place.
 fn worst_first(list: Vec<OverdueAt>, enterprises: &StrCol, problems: &StrCol) -> Vec<OverdueAt> {
     let mut keyed: Vec<_> = list
         .into_iter()
-        .map(|o| (Reverse(o.days), enterprises.get(o.row as usize), problems.get(o.row as usize), o.row, o.deadline))
+        .map(|o| {
+            let enterprise = enterprises.get(o.row as usize);
+            (Reverse(o.days), order_prefix(enterprise), enterprise, problems.get(o.row as usize), o.row, o.deadline)
+        })
         .collect();
     // The row is unique, so an unstable sort gives the one order.
     keyed.sort_unstable();
-    keyed.into_iter().map(|(Reverse(days), _, _, row, deadline)| OverdueAt { days, row, deadline }).collect()
+    keyed.into_iter().map(|(Reverse(days), _, _, _, row, deadline)| OverdueAt { days, row, deadline }).collect()
+}
+
+/// A text's first 16 bytes, zero-padded, as a number that orders as the
+/// text does: a ≤ b gives prefix(a) ≤ prefix(b) (a proper prefix pads with
+/// zeros, the least byte), so a smaller prefix means a smaller text, and
+/// only equal prefixes need the texts compared. None stays least.
+fn order_prefix(text: Option<&str>) -> Option<u128> {
+    text.map(|t| {
+        let mut bytes = [0u8; 16];
+        let n = t.len().min(16);
+        bytes[..n].copy_from_slice(&t.as_bytes()[..n]);
+        u128::from_be_bytes(bytes)
+    })
 }
 
 /// The overdue list as one table, its text taken from the visits frame
@@ -382,7 +402,42 @@ fn median(values: &mut [f64]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::median;
+    use super::*;
+
+    #[test]
+    fn the_overdue_order_is_the_plain_order_of_days_enterprise_problem_row() {
+        // Texts built to tie on long prefixes, hold zero bytes and be
+        // missing, against a sort of the plain tuples.
+        let pieces = ["", "\0", "a", "丰兴", "丰兴丰瑞新材料有限公司", "丰兴丰瑞新材料有限公司分厂", "Z"];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut text =
+            || -> Option<String> { (next(8) != 0).then(|| (0..next(4)).map(|_| pieces[next(pieces.len())]).collect()) };
+        let n = 600;
+        let ents: Vec<Option<String>> = (0..n).map(|_| text()).collect();
+        let probs: Vec<Option<String>> = (0..n).map(|_| text()).collect();
+        let list: Vec<OverdueAt> =
+            (0..n).map(|i| OverdueAt { days: next(3) as i64, row: i as IdxSize, deadline: 0 }).collect();
+        let mut plain: Vec<_> = list
+            .iter()
+            .map(|o| (Reverse(o.days), ents[o.row as usize].clone(), probs[o.row as usize].clone(), o.row))
+            .collect();
+        plain.sort();
+        let col = |v: &[Option<String>]| StrCol::of(&StringChunked::from_iter_options("c".into(), v.iter().cloned()));
+        let sorted: Vec<IdxSize> = worst_first(list, &col(&ents), &col(&probs)).iter().map(|o| o.row).collect();
+        assert_eq!(sorted, plain.iter().map(|p| p.3).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn prefixes_order_as_their_texts() {
+        let p = |t: &str| order_prefix(Some(t));
+        assert!(p("ab") < p("ab\u{1}"));
+        assert_eq!(p("a"), p("a\0"), "a tie, left to the texts");
+        assert!(p("丰兴") > p("Z") && order_prefix(None) < p(""));
+    }
 
     #[test]
     fn medians() {
