@@ -482,7 +482,7 @@ fn printed_width_pt(text: &str, pt: f64) -> f64 {
 }
 
 #[test]
-fn docx_table_headers_stack_evenly_and_numbers_fit_on_one_line() {
+fn docx_table_text_breaks_well_and_numbers_fit_on_one_line() {
     // A header broken 3 + 1 (同比增|长) or an amount broken over two lines
     // reads badly in a 公文 table. Each line of text, with the table's 3 pt
     // margins either side (60 twips), must fit its cell's width (w:tcW, in
@@ -491,15 +491,37 @@ fn docx_table_headers_stack_evenly_and_numbers_fit_on_one_line() {
     // cell that is a number, on one line.
     let out = sample();
     let body = out.body();
-    let mut stacked = 0;
+    let (mut stacked, mut widows_fixed) = (0, 0);
     for (title, tbl) in tables(&body) {
         for (r, row) in tbl.children.iter().filter(|c| c.name == "tr").enumerate() {
             for cell in row.children.iter().filter(|c| c.name == "tc") {
                 let text = cell.text();
                 let numeric = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || ",.-+".contains(c));
+                let pieces: Vec<String> = cell.find_all("t").iter().map(|t| t.text.clone()).collect();
+                let wide = !text.is_empty() && !text.chars().any(|c| c.is_ascii());
                 let lines: Vec<String> = match (r, numeric) {
-                    (0, _) => cell.find_all("t").iter().map(|t| t.text.clone()).collect(),
+                    (0, _) => pieces,
                     (_, true) => vec![text.clone()],
+                    // Chinese text in the body: set in lines by statbrief
+                    // (then checked below like a header's, and no line of
+                    // one character), or left to wrap in Word, which must
+                    // then not leave one character alone on the last line.
+                    _ if wide && pieces.len() > 1 => {
+                        assert!(pieces.last().unwrap().chars().count() > 1, "{title}: {pieces:?}");
+                        widows_fixed += 1;
+                        pieces
+                    }
+                    _ if wide => {
+                        let w = cell.find("tcW").and_then(|w| w.attr("w")).unwrap().parse::<f64>().unwrap() / 20.0;
+                        let pt = cell.size().unwrap().parse::<f64>().unwrap() / 2.0;
+                        let per_line = ((w - 6.0) / pt).floor() as usize;
+                        let n = text.chars().count();
+                        assert!(
+                            n <= per_line || n % per_line != 1,
+                            "{title}: 「{text}」 leaves one character on its last line"
+                        );
+                        continue;
+                    }
                     _ => continue,
                 };
                 let width_pt = cell.find("tcW").and_then(|w| w.attr("w")).unwrap().parse::<f64>().unwrap() / 20.0;
@@ -511,10 +533,12 @@ fn docx_table_headers_stack_evenly_and_numbers_fit_on_one_line() {
                         "{title}: 「{line}」 needs {needed:.1} pt, its column is {width_pt:.1} pt"
                     );
                 }
-                let counts: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
-                let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
-                assert!(max - min <= 1, "{title}: header 「{text}」 broken as {lines:?}");
-                stacked += usize::from(lines.len() > 1);
+                if r == 0 {
+                    let counts: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+                    let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+                    assert!(max - min <= 1, "{title}: header 「{text}」 broken as {lines:?}");
+                    stacked += usize::from(lines.len() > 1);
+                }
             }
         }
     }
@@ -523,6 +547,9 @@ fn docx_table_headers_stack_evenly_and_numbers_fit_on_one_line() {
     // characters), and the projects table 本年累计完成投资 (18 of 93 parts:
     // 85.6 pt at 12 pt, room for six): 4 + 4.
     assert!(stacked >= 3, "{stacked} stacked headers");
+    // 社会消费品零售总额 in the indicator table's name column (13 of 100
+    // parts: 57.5 pt at 12 pt, four characters a line) would end 4 + 4 + 1.
+    assert!(widows_fixed >= 1, "no body text set in lines");
 }
 
 #[test]

@@ -305,8 +305,9 @@ pub fn word_table(spec: &TableSpec, fonts: &DocxFonts) -> Table {
     let in_cell = |p: Paragraph, w: usize| {
         TableCell::new().add_paragraph(p).width(w, WidthType::Dxa).vertical_align(VAlignType::Center)
     };
-    let cell = |text: &str, w: usize, align: Align, font: &str| {
-        in_cell(loose_paragraph(text, font, fonts, spec.pt, alignment(align)), w)
+    let cell = |text: &str, w: usize, align: Align, font: &str| match body_lines(text, w, spec.pt) {
+        Some(lines) => in_cell(loose_run(layout::lines_run(&lines, font, fonts, spec.pt), alignment(align)), w),
+        None => in_cell(loose_paragraph(text, font, fonts, spec.pt, alignment(align)), w),
     };
     let header_cell = |text: &str, w: usize| {
         let lines = header_lines(text, w, spec.pt);
@@ -339,15 +340,41 @@ pub fn word_table(spec: &TableSpec, fonts: &DocxFonts) -> Table {
 /// The cells' left and right margins, in twips (3 pt).
 const CELL_MARGIN_TWIPS: usize = 60;
 
+/// The lines of a body cell of Chinese text that wraps, when Word's own
+/// wrapping would leave one character alone on the last line (社会消费|品零售总|额):
+/// then the line before gives that character a companion (社会消费|品零售|总额),
+/// as a typesetter avoids a 孤字. Only text of wide characters is set
+/// here, whose width is exactly one em a character; anything with Latin
+/// letters or digits, and any text that wraps well, is left to Word (None).
+fn body_lines(text: &str, width_twips: usize, pt: f64) -> Option<Vec<String>> {
+    if text.is_empty() || text.chars().any(|c| c.is_ascii()) {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let per_line = chars_per_line(width_twips, pt);
+    if per_line < 2 || chars.len() % per_line != 1 || chars.len() < per_line {
+        return None;
+    }
+    let mut lines: Vec<String> = chars.chunks(per_line).map(|c| c.iter().collect()).collect();
+    let last = lines.len() - 1;
+    let moved = lines[last - 1].pop()?;
+    lines[last].insert(0, moved);
+    Some(lines)
+}
+
+/// How many one-em characters a column holds on a line, at least one.
+fn chars_per_line(width_twips: usize, pt: f64) -> usize {
+    let room_pt = (width_twips.saturating_sub(2 * CELL_MARGIN_TWIPS)) as f64 / 20.0;
+    ((room_pt / pt).floor() as usize).max(1)
+}
+
 /// A header cut into the fewest lines its column holds, of even length
 /// (计量|单位, not 计量单|位): a 公文 table stacks a long header rather than
 /// leave one character on a line of its own, which is what Word's own
 /// wrapping does. Each character is taken as one em, as CJK text is.
 fn header_lines(header: &str, width_twips: usize, pt: f64) -> Vec<String> {
     let chars: Vec<char> = header.chars().collect();
-    let room_pt = (width_twips.saturating_sub(2 * CELL_MARGIN_TWIPS)) as f64 / 20.0;
-    let per_line = ((room_pt / pt).floor() as usize).max(1);
-    let lines = chars.len().div_ceil(per_line).max(1);
+    let lines = chars.len().div_ceil(chars_per_line(width_twips, pt)).max(1);
     // The first `n % lines` lines take one character more: 3 + 2 + 2 for
     // seven characters in three lines, never 3 + 3 + 1.
     let (base, extra) = (chars.len() / lines, chars.len() % lines);
@@ -412,5 +439,18 @@ mod tests {
         assert_eq!(lines("同比增长", 1080), ["同比增长"]);
         // A column too narrow for one character still shows it, one a line.
         assert_eq!(lines("地区", 100), ["地", "区"]);
+    }
+
+    #[test]
+    fn a_lone_last_character_gets_a_companion() {
+        // 1080 twips = 54 pt, less 6 pt of margins: four characters a line at 12 pt.
+        let lines = |t: &str| body_lines(t, 1080, 12.0);
+        assert_eq!(lines("社会消费品零售总额").unwrap(), ["社会消费", "品零售", "总额"]);
+        assert_eq!(lines("规上工业增").unwrap(), ["规上工", "业增"]);
+        // Wrapping well, fitting, or with digits: left to Word.
+        assert_eq!(lines("一般公共预算收入"), None);
+        assert_eq!(lines("规上工业"), None);
+        assert_eq!(lines("规上工业增加值"), None);
+        assert_eq!(lines("30万元奖补资"), None);
     }
 }
