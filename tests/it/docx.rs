@@ -498,7 +498,7 @@ fn docx_table_text_breaks_well_and_numbers_fit_on_one_line() {
                 let text = cell.text();
                 let numeric = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || ",.-+".contains(c));
                 let pieces: Vec<String> = cell.find_all("t").iter().map(|t| t.text.clone()).collect();
-                let wide = !text.is_empty() && !text.chars().any(|c| c.is_ascii());
+                let wide = !text.is_empty() && !text.chars().any(|c| c.is_ascii() || !c.is_alphabetic());
                 let lines: Vec<String> = match (r, numeric) {
                     (0, _) => pieces,
                     (_, true) => vec![text.clone()],

@@ -343,11 +343,12 @@ const CELL_MARGIN_TWIPS: usize = 60;
 /// The lines of a body cell of Chinese text that wraps, when Word's own
 /// wrapping would leave one character alone on the last line (社会消费|品零售总|额):
 /// then the line before gives that character a companion (社会消费|品零售|总额),
-/// as a typesetter avoids a 孤字. Only text of wide characters is set
+/// as a typesetter avoids a 孤字. Only text of Chinese characters is set
 /// here, whose width is exactly one em a character; anything with Latin
-/// letters or digits, and any text that wraps well, is left to Word (None).
+/// letters, digits or punctuation (which Word keeps off a line's start or
+/// end), and any text that wraps well, is left to Word (None).
 fn body_lines(text: &str, width_twips: usize, pt: f64) -> Option<Vec<String>> {
-    if text.is_empty() || text.chars().any(|c| c.is_ascii()) {
+    if text.is_empty() || text.chars().any(|c| c.is_ascii() || !c.is_alphabetic()) {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();
@@ -452,5 +453,6 @@ mod tests {
         assert_eq!(lines("规上工业"), None);
         assert_eq!(lines("规上工业增加值"), None);
         assert_eq!(lines("30万元奖补资"), None);
+        assert_eq!(lines("丰（集团）"), None, "five characters, but punctuation");
     }
 }
