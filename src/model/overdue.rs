@@ -2,10 +2,13 @@
 //!
 //! A province's year has some 450,000 overdue problems. Held as owned
 //! `Overdue` rows they cost ~250 bytes each, and the data files and the
-//! workbook then built a second copy. Here the list is one frame whose text
-//! columns are taken from the visits frame (string views: the text itself
-//! is shared, not copied), built once by the statistics and read by the
-//! data files and the workbook's 逾期督办 sheet. The report's `overdue`
+//! workbook then built a second copy. Here the list is one frame built
+//! once by the statistics and read by the data files and the workbook's
+//! 逾期督办 sheet. Its short text columns (region, unit) are string views
+//! into the visits frame; its long ones (enterprise, problem) are one
+//! compact copy in the list's order, so that those three readers go
+//! through them in sequence instead of at random through the visits'
+//! buffers (see `stats::visits::overdue_table`). The report's `overdue`
 //! field keeps only the worst rows as ordinary values for metrics.json and
 //! the briefings.
 
