@@ -572,3 +572,15 @@ pub(super) fn write_notes(ws: &mut Worksheet, f: &Fmts, mut row: u32, note: &str
     put_row(ws, f, row, &[Cell::Empty, Cell::text("合计"), Cell::Empty, Cell::Num(8000.0)])?;
     Ok(row + 1)
 }
+
+/// The `statbrief.toml` a sample office sends with its ledgers: its name,
+/// its briefing's title and its regions in their official order (so the
+/// documents say 全县 or 全省 and the tables follow that order).
+pub(super) fn office_settings(place: &str, regions: &[String]) -> String {
+    // toml quotes each name, so any region name is written as itself.
+    let order: Vec<String> = regions.iter().map(|r| toml::Value::from(r.as_str()).to_string()).collect();
+    format!(
+        "# {place}统计局's settings for statbrief (see README: Configuration).\noffice = \"{place}统计局\"\ntitle = \"{place}经济运行和重点工作简报\"\nregion_order = [{}]\n",
+        order.join(", ")
+    )
+}

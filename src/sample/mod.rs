@@ -261,13 +261,9 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     };
     let json = serde_json::to_string_pretty(&summary)?;
     fs::write(out_dir.join("expected.json"), json + "\n").context("cannot write expected.json")?;
-    // The office's settings: its name and the towns' official order.
-    let order: Vec<String> = TOWNS.iter().map(|t| format!("\"{t}\"")).collect();
-    let config = format!(
-        "# 青山县统计局's settings for statbrief (see README: Configuration).\noffice = \"{COUNTY}统计局\"\ntitle = \"{COUNTY}经济运行和重点工作简报\"\nregion_order = [{}]\n",
-        order.join(", ")
-    );
-    fs::write(out_dir.join("statbrief.toml"), config).context("cannot write statbrief.toml")?;
+    let towns: Vec<String> = TOWNS.iter().map(|t| t.to_string()).collect();
+    fs::write(out_dir.join("statbrief.toml"), office_settings(COUNTY, &towns))
+        .context("cannot write statbrief.toml")?;
     Ok(summary)
 }
 

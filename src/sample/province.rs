@@ -21,7 +21,7 @@
 //! the sizes and the overdue count at year end worked out from the model,
 //! and `statbrief.toml` the office's name and the regions' order.
 
-use super::common::{add_days, add_sheet, excel_serial, new_workbook, rng_for, round1, ymd, Rng};
+use super::common::{add_days, add_sheet, excel_serial, new_workbook, office_settings, rng_for, round1, ymd, Rng};
 use super::common::{CATEGORIES, CHAINS, LEADERS, PROBLEM_TEXT};
 use super::visits::{cadre_name, uscc_check};
 use anyhow::{bail, Context, Result};
@@ -100,19 +100,11 @@ pub fn generate_sized(out_dir: &Path, size: ProvinceSize) -> Result<ProvinceSumm
     };
     let json = serde_json::to_string_pretty(&summary)?;
     fs::write(out_dir.join("province.json"), json + "\n").context("cannot write province.json")?;
-    fs::write(out_dir.join("statbrief.toml"), settings()).context("cannot write statbrief.toml")?;
+    // The regions' official order is the order they are generated in.
+    let regions: Vec<String> = (0..REGIONS).map(region).collect();
+    fs::write(out_dir.join("statbrief.toml"), office_settings(PROVINCE, &regions))
+        .context("cannot write statbrief.toml")?;
     Ok(summary)
-}
-
-/// The province office's settings, as the county sample writes its own: the
-/// office's name (so the documents say 全省, not the default 全县) and the
-/// regions in their official order (the order they are generated in).
-fn settings() -> String {
-    let order: Vec<String> = (0..REGIONS).map(|r| format!("\"{}\"", region(r))).collect();
-    format!(
-        "# {PROVINCE}统计局's settings for statbrief (see README: Configuration).\noffice = \"{PROVINCE}统计局\"\ntitle = \"{PROVINCE}经济运行和重点工作简报\"\nregion_order = [{}]\n",
-        order.join(", ")
-    )
 }
 
 #[derive(Debug, Clone, Copy)]
