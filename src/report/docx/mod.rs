@@ -227,11 +227,7 @@ impl Writer<'_> {
         for (i, slice) in chart.slices.into_iter().enumerate() {
             let pic = Pic::new_with_dimensions(slice.png, chart.width_px, slice.height_px)
                 .size(chart.width_emu, slice.height_emu);
-            self.push(
-                tables::loose_paragraph("", &f.body_font, f, layout::TABLE_PT, AlignmentType::Center)
-                    .add_run(Run::new().add_image(pic))
-                    .keep_next(i == last),
-            );
+            self.push(tables::loose_run(Run::new().add_image(pic), AlignmentType::Center).keep_next(i == last));
         }
         self.push(
             tables::loose_paragraph(&caption, &f.heading1_font, f, layout::PAGE_NUMBER_PT, AlignmentType::Center)

@@ -272,8 +272,8 @@ pub fn loose_paragraph(text: &str, font: &str, fonts: &DocxFonts, pt: f64, align
     loose_run(layout::run(text, font, fonts, pt), align)
 }
 
-/// A paragraph of one run, set as [`loose_paragraph`] sets it.
-fn loose_run(run: Run, align: AlignmentType) -> Paragraph {
+/// A paragraph of one run (lines, an image), set as [`loose_paragraph`] sets it.
+pub fn loose_run(run: Run, align: AlignmentType) -> Paragraph {
     Paragraph::new()
         .add_run(run)
         .align(align)
