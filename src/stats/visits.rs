@@ -225,9 +225,7 @@ struct DistinctTexts(PlHashSet<PlSmallStr>);
 
 impl DistinctTexts {
     fn insert(&mut self, text: &str) {
-        if !self.0.contains(text) {
-            self.0.insert(PlSmallStr::from(text));
-        }
+        self.0.get_or_insert_with(text, |t| PlSmallStr::from(t));
     }
 
     fn len(&self) -> usize {
