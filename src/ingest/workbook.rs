@@ -11,6 +11,7 @@ use super::sheet::{SheetInput, SheetProcessor, SheetResult};
 use super::values::{self, Cv};
 use crate::quality::SheetReport;
 use calamine::{Data, DataRef, ExcelDateTime, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use std::cell::RefCell;
 use std::io::Cursor;
 use std::ops::ControlFlow;
 
@@ -234,10 +235,20 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
         }
         // First pass without merged regions (reading them is a second pass
         // over the sheet's XML); a second pass only when the layout needs them.
-        let source = || super::xlsx_merges::merged_regions(cursor_bytes, &meta.name);
+        // That pass keeps the head of the XML for the formula scan below.
+        let head: RefCell<Option<Vec<u8>>> = RefCell::new(None);
+        let merges_and_head = || -> Result<Vec<(u32, u32, u32, u32)>, String> {
+            let (merges, h) = super::xlsx_merges::merged_regions_and_head(
+                cursor_bytes,
+                &meta.name,
+                super::formula_cache::SCAN_BYTES,
+            )?;
+            *head.borrow_mut() = Some(h);
+            Ok(merges)
+        };
         let mut proc = SheetProcessor::new(SheetInput {
             merges_known: false,
-            merge_source: Some(&source),
+            merge_source: Some(&merges_and_head),
             ..sheet_input(file, meta, Vec::new())
         });
         let mut error = match book.worksheet_cells_reader(&meta.name) {
@@ -246,7 +257,7 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
         };
         if proc.needs_merges() {
             // Our own tail-only reader first; calamine's full pass if it fails.
-            let merges = match super::xlsx_merges::merged_regions(cursor_bytes, &meta.name) {
+            let merges = match merges_and_head() {
                 Ok(m) => m,
                 Err(_) => match book.merge_cells_by_sheet_name(&meta.name) {
                     Ok(m) => m.iter().map(dims).collect(),
@@ -264,7 +275,10 @@ fn read_xlsx(file: &str, cursor: Cursor<&[u8]>) -> Result<Vec<SheetResult>, Stri
         }
         let mut result = finish_with_error(proc, meta, error);
         if result.report.kind.is_some() {
-            if let Some((first, count)) = super::formula_cache::uncached_formulas(cursor_bytes, &meta.name) {
+            let head = head.borrow();
+            if let Some((first, count)) =
+                super::formula_cache::uncached_formulas(cursor_bytes, &meta.name, head.as_deref())
+            {
                 result.issues.push(sheet_warning(meta, super::formula_cache::message(&first, count)));
             }
         }

@@ -94,15 +94,29 @@ fn parse_ref(r: &str) -> Option<Region> {
 
 /// The merged regions of one sheet of an xlsx held in memory.
 pub fn merged_regions(bytes: &[u8], sheet: &str) -> Result<Vec<Region>, String> {
+    merged_regions_and_head(bytes, sheet, 0).map(|(regions, _)| regions)
+}
+
+/// [`merged_regions`], and the first `head_len` bytes of the sheet's XML
+/// kept on the way: the formula scan (`formula_cache`) reads the head of
+/// every sheet, and a sheet whose merges were needed has just been
+/// inflated whole, so it is not inflated a third time.
+pub fn merged_regions_and_head(bytes: &[u8], sheet: &str, head_len: usize) -> Result<(Vec<Region>, Vec<u8>), String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let paths = sheet_paths(&mut zip)?;
     let path = paths.get(sheet).ok_or_else(|| format!("找不到工作表 {sheet} 的数据"))?;
     let entry = zip.by_name(path).map_err(|e| format!("{path}: {e}"))?;
-    let tail = merge_tail(entry).map_err(|e| format!("{path}: {e}"))?;
+    let mut head = Vec::new();
+    let tail = merge_tail(entry, &mut head, head_len).map_err(|e| format!("{path}: {e}"))?;
+    Ok((regions_in(&tail)?, head))
+}
+
+/// The regions listed in the tail of a sheet's XML.
+fn regions_in(tail: &[u8]) -> Result<Vec<Region>, String> {
     if tail.is_empty() {
         return Ok(Vec::new());
     }
-    let mut reader = Reader::from_reader(tail.as_slice());
+    let mut reader = Reader::from_reader(tail);
     let mut buf = Vec::new();
     let mut out = Vec::new();
     loop {
@@ -132,8 +146,9 @@ const CHUNK: usize = 256 << 10;
 /// nothing when it has none. The XML streams through one fixed buffer: a
 /// sheet of many megabytes is never held whole for the few hundred bytes
 /// at its end (holding it cost an allocation, zeroing and page faults the
-/// size of the sheet, more than a third of this pass).
-fn merge_tail(mut xml: impl Read) -> std::io::Result<Vec<u8>> {
+/// size of the sheet, more than a third of this pass). The first
+/// `head_len` bytes are copied into `head` as they pass.
+fn merge_tail(mut xml: impl Read, head: &mut Vec<u8>, head_len: usize) -> std::io::Result<Vec<u8>> {
     let mut buf = vec![0u8; CARRY + CHUNK];
     // buf[..kept] holds the end of what was read before.
     let mut kept = 0;
@@ -144,6 +159,8 @@ fn merge_tail(mut xml: impl Read) -> std::io::Result<Vec<u8>> {
             return Ok(tail);
         }
         let seen = &buf[..kept + n];
+        let wanted = head_len.saturating_sub(head.len()).min(n);
+        head.extend_from_slice(&seen[kept..kept + wanted]);
         match last_opening_tag(seen) {
             // A later tag than any before (a `mergeCells` in a comment, say)
             // restarts the tail from it.
@@ -206,11 +223,14 @@ mod tests {
         );
         let want = &xml[xml.find("<x:mergeCells").unwrap()..];
         for step in [1, 7, 63, 64, 65, 4096, CHUNK + 3] {
-            let tail = merge_tail(Trickle(xml.as_bytes(), step)).unwrap();
+            let mut head = Vec::new();
+            let tail = merge_tail(Trickle(xml.as_bytes(), step), &mut head, 1000).unwrap();
             assert_eq!(String::from_utf8(tail).unwrap(), want, "read {step} bytes at a time");
+            assert_eq!(head, xml.as_bytes()[..1000], "read {step} bytes at a time");
         }
-        let none = merge_tail(Trickle(body.as_bytes(), 1000)).unwrap();
-        assert!(none.is_empty());
+        let mut head = Vec::new();
+        let none = merge_tail(Trickle(body.as_bytes(), 1000), &mut head, 0).unwrap();
+        assert!(none.is_empty() && head.is_empty());
         // A closing tag alone is no start.
         assert_eq!(last_opening_tag(b"<a></mergeCells>"), None);
         assert_eq!(last_opening_tag(b"<mergeCells>"), Some(0));

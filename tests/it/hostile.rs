@@ -109,6 +109,11 @@ fn xrow(r: u32, cells: &[Xc]) -> String {
 /// A one-sheet xlsx written part by part, for what rust_xlsxwriter will not
 /// write: a chosen `<dimension>`, the 1904 date system, formulas without values.
 fn raw_xlsx(workbook_pr: &str, dimension: &str, rows: &str) -> Vec<u8> {
+    raw_xlsx_with(workbook_pr, dimension, rows, "")
+}
+
+/// [`raw_xlsx`] with `after` written after `</sheetData>` (merged regions).
+fn raw_xlsx_with(workbook_pr: &str, dimension: &str, rows: &str, after: &str) -> Vec<u8> {
     let head = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
     let types = format!(
         r#"{head}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
@@ -126,7 +131,7 @@ fn raw_xlsx(workbook_pr: &str, dimension: &str, rows: &str) -> Vec<u8> {
         r#"{head}<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="0" fillId="1" borderId="0" xfId="0" applyFill="1"/></cellXfs></styleSheet>"#
     );
     let sheet = format!(
-        r#"{head}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>"#
+        r#"{head}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData>{after}</worksheet>"#
     );
     zip_of(&[
         ("[Content_Types].xml", types.into_bytes()),
@@ -521,6 +526,32 @@ fn formulas_without_cached_values_ask_for_one_save_in_excel() {
         vec!["D2 等 2 个公式单元格没有保存计算结果（文件多由其他软件生成，未经 Excel 计算），这些单元格读作空值；请用 Excel 打开该文件并保存一次，再重新运行".to_string()]
     );
     assert_eq!(issue_at(&ing, file, "Sheet1", "D2").message, "D2必填项「本年累计完成投资」为空，该行未计入");
+}
+
+#[test]
+fn formulas_without_values_are_found_in_a_sheet_whose_merges_were_read() {
+    // B2:B3 is merged, so B3 reads as a gap and the sheet's merged regions
+    // are read (a pass over its XML that also keeps the head for the
+    // formula scan). D3 is a formula saved without its result.
+    let dir = tmp();
+    let rows_xml = project_header(1)
+        + &xrow(2, &[s("甲项目"), s("白水镇"), Xc::N(100.0), Xc::N(10.0)])
+        + &xrow(3, &[s("乙项目"), s(""), Xc::N(200.0), Xc::F("C3*0.1", false)])
+        + &xrow(4, &[s("丙项目"), s("东河镇"), Xc::N(300.0), Xc::N(30.0)]);
+    let merges = r#"<mergeCells count="1"><mergeCell ref="B2:B3"/></mergeCells>"#;
+    let file = "2025年3月重点项目台账.xlsx";
+    raw_file(dir.path(), file, &raw_xlsx_with("", "A1:D4", &rows_xml, merges));
+    let ing = run(dir.path());
+    let r = sheet(&ing, file, "Sheet1");
+    assert_eq!((r.rows, r.accepted, r.rejected), (3, 2, 1));
+    assert_eq!(
+        messages(&ing, file, Some("Sheet1"), Severity::Warning),
+        vec!["D3 等 1 个公式单元格没有保存计算结果（文件多由其他软件生成，未经 Excel 计算），这些单元格读作空值；请用 Excel 打开该文件并保存一次，再重新运行".to_string()]
+    );
+    // The merge was read: 乙项目 was rejected for its completed investment, not its region.
+    assert_eq!(issue_at(&ing, file, "Sheet1", "D3").message, "D3必填项「本年累计完成投资」为空，该行未计入");
+    let regions = ing.ledgers.projects.column("region").unwrap().str().unwrap().clone();
+    assert_eq!(regions.iter().collect::<Vec<_>>(), vec![Some("白水镇"), Some("东河镇")]);
 }
 
 // ───────────────────────── the 1904 date system ─────────────────────────
