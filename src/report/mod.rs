@@ -10,6 +10,7 @@ pub mod docx;
 pub mod html;
 pub mod json;
 pub mod overdue_data;
+pub mod parquet;
 pub mod returns;
 pub mod templates;
 pub mod tidy;

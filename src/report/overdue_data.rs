@@ -20,7 +20,7 @@ pub fn write_overdue(list: &OverdueTable, dir: &Path) -> Result<Vec<PathBuf>, Er
     let mut df = list.frame().clone();
     let parquet = dir.join("overdue.parquet");
     let file = File::create(&parquet).map_err(|e| Error::Output(format!("{}：{e}", parquet.display())))?;
-    ParquetWriter::new(file).finish(&mut df)?;
+    super::parquet::write_parquet(&mut df, file)?;
     let csv = dir.join("overdue.csv");
     let mut file = File::create(&csv).map_err(|e| Error::Output(format!("{}：{e}", csv.display())))?;
     let mut safe = super::csv_safe::neutralise(&df)?;

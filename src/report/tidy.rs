@@ -27,7 +27,7 @@ pub fn write_tidy(ledgers: &Ledgers, dir: &Path) -> Result<Vec<PathBuf>, Error> 
             let path = dir.join(format!("{}.{ext}", kind.as_str()));
             let mut file = File::create(&path).map_err(|e| Error::Output(format!("{}：{e}", path.display())))?;
             if parquet {
-                ParquetWriter::new(file).finish(&mut df)?;
+                super::parquet::write_parquet(&mut df, file)?;
             } else {
                 let mut df = super::csv_safe::neutralise(&df)?;
                 CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut df)?;
