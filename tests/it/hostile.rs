@@ -509,6 +509,12 @@ fn rows_listed_out_of_order_do_not_crash_the_header_search() {
 
 // ───────────────────────── formulas without results ─────────────────────────
 
+/// The one warning of a sheet whose formulas were saved without results:
+/// the first such cell and how many there are.
+fn uncached_warning(first: &str, count: u32) -> Vec<String> {
+    vec![format!("{first} 等 {count} 个公式单元格没有保存计算结果（文件多由其他软件生成，未经 Excel 计算），这些单元格读作空值；请用 Excel 打开该文件并保存一次，再重新运行")]
+}
+
 #[test]
 fn formulas_without_cached_values_ask_for_one_save_in_excel() {
     let dir = tmp();
@@ -521,10 +527,7 @@ fn formulas_without_cached_values_ask_for_one_save_in_excel() {
     let r = sheet(&ing, file, "Sheet1");
     // 本年累计完成投资 is required: both rows are rejected, and the sheet says why.
     assert_eq!((r.rows, r.accepted, r.rejected), (2, 0, 2));
-    assert_eq!(
-        messages(&ing, file, Some("Sheet1"), Severity::Warning),
-        vec!["D2 等 2 个公式单元格没有保存计算结果（文件多由其他软件生成，未经 Excel 计算），这些单元格读作空值；请用 Excel 打开该文件并保存一次，再重新运行".to_string()]
-    );
+    assert_eq!(messages(&ing, file, Some("Sheet1"), Severity::Warning), uncached_warning("D2", 2));
     assert_eq!(issue_at(&ing, file, "Sheet1", "D2").message, "D2必填项「本年累计完成投资」为空，该行未计入");
 }
 
@@ -544,10 +547,7 @@ fn formulas_without_values_are_found_in_a_sheet_whose_merges_were_read() {
     let ing = run(dir.path());
     let r = sheet(&ing, file, "Sheet1");
     assert_eq!((r.rows, r.accepted, r.rejected), (3, 2, 1));
-    assert_eq!(
-        messages(&ing, file, Some("Sheet1"), Severity::Warning),
-        vec!["D3 等 1 个公式单元格没有保存计算结果（文件多由其他软件生成，未经 Excel 计算），这些单元格读作空值；请用 Excel 打开该文件并保存一次，再重新运行".to_string()]
-    );
+    assert_eq!(messages(&ing, file, Some("Sheet1"), Severity::Warning), uncached_warning("D3", 1));
     // The merge was read: 乙项目 was rejected for its completed investment, not its region.
     assert_eq!(issue_at(&ing, file, "Sheet1", "D3").message, "D3必填项「本年累计完成投资」为空，该行未计入");
     let regions = ing.ledgers.projects.column("region").unwrap().str().unwrap().clone();
