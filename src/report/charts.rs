@@ -48,14 +48,43 @@ const GRID: RGBColor = RGBColor(225, 225, 225);
 
 /// The four charts of the briefing; each is `None` when the Report has no
 /// data for it (the template then leaves the figure out).
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default)]
 pub struct Charts {
-    pub completion_by_region: Option<String>,
-    pub monthly_trend: Option<String>,
-    pub growth_by_region: Option<String>,
+    pub completion_by_region: Option<Chart>,
+    pub monthly_trend: Option<Chart>,
+    pub growth_by_region: Option<Chart>,
     /// The indicator the growth chart shows (the first with regional growth).
     pub growth_indicator: Option<String>,
-    pub problems_by_category: Option<String>,
+    pub problems_by_category: Option<Chart>,
+}
+
+/// One chart: its SVG (the HTML briefing embeds it, the Word briefing
+/// rasterises it) and, for a bar chart, where its bars lie.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub svg: String,
+    pub rows: Option<BarRows>,
+}
+
+/// The rows of a horizontal bar chart, in SVG pixels: the plot from the top
+/// of its first row to the bottom of its last, and how many rows. The Word
+/// briefing cuts a chart taller than a page between two bars with them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BarRows {
+    pub top: f64,
+    pub bottom: f64,
+    pub count: u32,
+}
+
+impl BarRows {
+    /// The pixel rows between two bars once the chart is drawn at `scale`.
+    pub fn boundaries(&self, scale: f32) -> Vec<u32> {
+        if self.count < 2 || self.bottom <= self.top {
+            return Vec::new();
+        }
+        let row = (self.bottom - self.top) / self.count as f64;
+        (1..self.count).map(|k| ((self.top + k as f64 * row) * scale as f64).round() as u32).collect()
+    }
 }
 
 /// Draws every chart of the report.
@@ -116,7 +145,7 @@ fn horizontal_bars(
     marker: Option<&Marker>,
     legend: &[(&str, RGBColor)],
     x_format: &dyn Fn(&f64) -> String,
-) -> Result<String, Error> {
+) -> Result<Chart, Error> {
     let n = bars.len();
     // plotters' integer ranges include their end and a segmented axis has
     // one segment per integer, so `0..n-1` gives exactly n rows. A single
@@ -225,13 +254,10 @@ fn horizontal_bars(
         }
         root.present().map_err(plot_error)?;
     }
-    // Where a page may cut the chart: the plot's rows, from the top of the
-    // first to the bottom of the last (the plot area between the top margin
-    // and the 4 px margin and 26 px axis below), for the Word briefing, which
-    // slices a chart taller than a page between two bars (see
-    // `docx::charts_png`). Browsers ignore `data-` attributes.
-    let bands = format!("<svg data-rows=\"{top} {} {rows}\" ", height - 4 - 26);
-    Ok(svg.replacen("<svg ", &bands, 1))
+    // The plot's rows lie between the top margin and the 4 px margin and
+    // 26 px axis below.
+    let rows = BarRows { top: top as f64, bottom: (height - 4 - 26) as f64, count: rows as u32 };
+    Ok(Chart { svg, rows: Some(rows) })
 }
 
 /// A legend in one row at the top left of the plot: colour square, name.
@@ -261,7 +287,7 @@ fn percent_axis(x: &f64) -> String {
 
 /// 投资完成率 by region, highest first, coloured by flag, with the time
 /// progress as a dashed line.
-fn completion_by_region(report: &Report) -> Result<Option<String>, Error> {
+fn completion_by_region(report: &Report) -> Result<Option<Chart>, Error> {
     let mut rows: Vec<_> =
         report.projects.by_region.iter().filter_map(|g| g.figures.completion_rate.map(|r| (g, r))).collect();
     if rows.is_empty() {
@@ -285,7 +311,7 @@ fn completion_by_region(report: &Report) -> Result<Option<String>, Error> {
 
 /// The growth of the first indicator that has regional growth, by region,
 /// highest first, with the whole's growth as a dashed line.
-fn growth_by_region(report: &Report, scope: &str) -> Result<Option<(String, String)>, Error> {
+fn growth_by_region(report: &Report, scope: &str) -> Result<Option<(Chart, String)>, Error> {
     let whole = WHOLE;
     let Some(first) = report.indicators.iter().find(|i| i.region != whole && i.growth.is_some()) else {
         return Ok(None);
@@ -312,13 +338,13 @@ fn growth_by_region(report: &Report, scope: &str) -> Result<Option<(String, Stri
         .find(|i| i.indicator == name && i.region == whole)
         .and_then(|w| w.growth)
         .map(|g| Marker { x: g, label: format!("{scope}{}", fmt_percent(g)), colour: INK });
-    let svg = horizontal_bars(&bars, marker.as_ref(), &[], &percent_axis)?;
-    Ok(Some((svg, name)))
+    let chart = horizontal_bars(&bars, marker.as_ref(), &[], &percent_axis)?;
+    Ok(Some((chart, name)))
 }
 
 /// Problems by category, most first, split into resolved / in progress /
 /// unresolvable.
-fn problems_by_category(report: &Report) -> Result<Option<String>, Error> {
+fn problems_by_category(report: &Report) -> Result<Option<Chart>, Error> {
     let mut rows: Vec<_> = report.visits.by_category.iter().filter(|g| g.figures.problems > 0).collect();
     if rows.is_empty() {
         return Ok(None);
@@ -349,7 +375,7 @@ fn problems_by_category(report: &Report) -> Result<Option<String>, Error> {
 }
 
 /// 本年累计完成投资 month by month (1..M), as a line with each month's value.
-fn monthly_trend(report: &Report) -> Result<Option<String>, Error> {
+fn monthly_trend(report: &Report) -> Result<Option<Chart>, Error> {
     let points: Vec<(u32, f64)> = report.projects.monthly.iter().filter_map(|m| m.done.map(|d| (m.month, d))).collect();
     if points.is_empty() {
         return Ok(None);
@@ -406,7 +432,7 @@ fn monthly_trend(report: &Report) -> Result<Option<String>, Error> {
         }
         root.present().map_err(plot_error)?;
     }
-    Ok(Some(svg))
+    Ok(Some(Chart { svg, rows: None }))
 }
 
 #[cfg(test)]
@@ -423,7 +449,7 @@ mod tests {
     #[test]
     fn bars_are_svg_with_cjk_labels_and_the_font_list() {
         let marker = Marker { x: 50.0, label: "时序进度50.0%".into(), colour: INK };
-        let svg = horizontal_bars(&bars(), Some(&marker), &[("正常", GREEN)], &percent_axis).unwrap_or_default();
+        let svg = horizontal_bars(&bars(), Some(&marker), &[("正常", GREEN)], &percent_axis).unwrap().svg;
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains(">\n白水镇\n</text>") || svg.contains("白水镇"));
         assert!(svg.contains("时序进度50.0%"));
@@ -436,12 +462,28 @@ mod tests {
     }
 
     #[test]
+    fn a_bar_chart_says_where_its_rows_lie() {
+        // Two bars under a legend: the plot starts below the 30 px top
+        // margin and ends above the 4 px margin and the 26 px axis.
+        let marker = Marker { x: 50.0, label: "时序进度50.0%".into(), colour: INK };
+        let chart = horizontal_bars(&bars(), Some(&marker), &[("正常", GREEN)], &percent_axis).unwrap();
+        let height = 30 + 2 * ROW + 34;
+        let rows = BarRows { top: 30.0, bottom: (height - 30) as f64, count: 2 };
+        assert_eq!(chart.rows, Some(rows));
+        assert!(chart.svg.contains(&format!("height=\"{height}\"")), "{}", &chart.svg[..200]);
+        // Twenty rows over 2,000 px drawn at half size: a boundary every 50 px.
+        let twenty = BarRows { top: 0.0, bottom: 2000.0, count: 20 };
+        assert_eq!(twenty.boundaries(0.5), (1..20).map(|k| k * 50).collect::<Vec<u32>>());
+        assert!(BarRows { top: 0.0, bottom: 100.0, count: 1 }.boundaries(1.0).is_empty());
+    }
+
+    #[test]
     fn the_reference_line_runs_under_the_values_which_sit_on_white() {
         // A bar ending just under the marker: its value is written where
         // the line runs.
         let bars = vec![Bar { label: "南湖镇".into(), segments: vec![(48.5, GREEN)], value_label: "48.5%".into() }];
         let marker = Marker { x: 50.0, label: "时序进度50.0%".into(), colour: RED };
-        let svg = horizontal_bars(&bars, Some(&marker), &[], &percent_axis).unwrap_or_default();
+        let svg = horizontal_bars(&bars, Some(&marker), &[], &percent_axis).unwrap().svg;
         let red = format!("#{:02X}{:02X}{:02X}", RED.0, RED.1, RED.2);
         let last_dash = svg.rfind(&format!("stroke=\"{red}\"")).expect("the dashed line");
         let value = svg.find("48.5%").expect("the value");

@@ -166,7 +166,9 @@ pub fn context(report: &Report) -> Result<Vec<(&'static str, Value)>, Error> {
     let charts = charts::charts(report, &scope)?;
     // The charts are our own SVG (labels escaped by plotters), so they are
     // marked safe; everything else stays subject to autoescape.
-    let safe = |s: &Option<String>| s.clone().map(Value::from_safe_string).unwrap_or(Value::from(()));
+    let safe = |c: &Option<charts::Chart>| {
+        c.as_ref().map(|c| Value::from_safe_string(c.svg.clone())).unwrap_or(Value::from(()))
+    };
     ctx.push((
         "charts",
         Value::from_iter([

@@ -13,7 +13,7 @@ use super::layout::emu;
 use super::Topic;
 use crate::error::Error;
 use crate::model::Report;
-use crate::report::charts;
+use crate::report::charts::{self, BarRows};
 use resvg::{tiny_skia, usvg};
 use std::sync::Arc;
 
@@ -57,19 +57,19 @@ pub struct Slice {
 
 /// Every chart of the report that has data, as PNG, with its caption.
 pub fn chart_pngs(report: &Report, scope: &str) -> Result<Vec<(Topic, ChartPng)>, Error> {
-    let svgs = charts::charts(report, scope)?;
+    let drawn = charts::charts(report, scope)?;
     let fontdb = Arc::new(font_database());
-    let growth_caption = format!("各地区{}同比增速", svgs.growth_indicator.as_deref().unwrap_or(""));
+    let growth_caption = format!("各地区{}同比增速", drawn.growth_indicator.as_deref().unwrap_or(""));
     let all = [
-        (Topic::Projects, svgs.completion_by_region, "各地区重点项目投资完成率".to_string()),
-        (Topic::Projects, svgs.monthly_trend, "重点项目本年累计完成投资逐月走势".to_string()),
-        (Topic::Indicators, svgs.growth_by_region, growth_caption),
-        (Topic::Visits, svgs.problems_by_category, "企业困难问题分类及办理情况".to_string()),
+        (Topic::Projects, drawn.completion_by_region, "各地区重点项目投资完成率".to_string()),
+        (Topic::Projects, drawn.monthly_trend, "重点项目本年累计完成投资逐月走势".to_string()),
+        (Topic::Indicators, drawn.growth_by_region, growth_caption),
+        (Topic::Visits, drawn.problems_by_category, "企业困难问题分类及办理情况".to_string()),
     ];
     let mut out = Vec::new();
-    for (topic, svg, caption) in all {
-        if let Some(svg) = svg {
-            out.push((topic, svg_to_png(&svg, caption, &fontdb)?));
+    for (topic, chart, caption) in all {
+        if let Some(chart) = chart {
+            out.push((topic, svg_to_png(&chart.svg, chart.rows, caption, &fontdb)?));
         }
     }
     Ok(out)
@@ -84,8 +84,14 @@ fn font_database() -> usvg::fontdb::Database {
     db
 }
 
-/// Rasterises one chart to [`CHART_WIDTH_MM`] at [`DPI`].
-pub fn svg_to_png(svg: &str, caption: String, fontdb: &Arc<usvg::fontdb::Database>) -> Result<ChartPng, Error> {
+/// Rasterises one chart to [`CHART_WIDTH_MM`] at [`DPI`]; a bar chart
+/// (`rows`) taller than a page is cut between two bars.
+pub fn svg_to_png(
+    svg: &str,
+    rows: Option<BarRows>,
+    caption: String,
+    fontdb: &Arc<usvg::fontdb::Database>,
+) -> Result<ChartPng, Error> {
     let fail = |what: String| Error::Internal(format!("图表「{caption}」转为图片失败：{what}"));
     // The charts name a list of system fonts (for browsers); here every
     // text element is pointed at the embedded ones by name.
@@ -106,7 +112,8 @@ pub fn svg_to_png(svg: &str, caption: String, fontdb: &Arc<usvg::fontdb::Databas
     let max_px = (MAX_SLICE_MM / mm_per_px).floor() as u32;
     // Each slice is encoded straight from its rows of the pixmap: no copy.
     let row_bytes = width_px as usize * 4;
-    let slices = slice_cuts(height_px, max_px, &row_bands(&svg, scale))
+    let boundaries = rows.map(|r| r.boundaries(scale)).unwrap_or_default();
+    let slices = slice_cuts(height_px, max_px, &boundaries)
         .windows(2)
         .map(|w| {
             let (from, to) = (w[0], w[1]);
@@ -116,21 +123,6 @@ pub fn svg_to_png(svg: &str, caption: String, fontdb: &Arc<usvg::fontdb::Databas
         })
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(ChartPng { caption, width_px, width_emu: emu(CHART_WIDTH_MM), slices })
-}
-
-/// The pixel rows between two bars of a bar chart (see `data-rows` in
-/// `charts::horizontal_bars`), at `scale`; none for other charts.
-fn row_bands(svg: &str, scale: f32) -> Vec<u32> {
-    let Some(attr) = svg.split("data-rows=\"").nth(1).and_then(|s| s.split('"').next()) else {
-        return Vec::new();
-    };
-    let v: Vec<f64> = attr.split(' ').filter_map(|x| x.parse().ok()).collect();
-    let [top, bottom, rows] = v[..] else { return Vec::new() };
-    if rows < 2.0 || bottom <= top {
-        return Vec::new();
-    }
-    let row = (bottom - top) / rows;
-    (1..rows as u32).map(|k| ((top + k as f64 * row) * scale as f64).round() as u32).collect()
 }
 
 /// Where to cut an image `height` pixels tall into slices of at most `max`:
@@ -234,7 +226,7 @@ mod tests {
     #[test]
     fn a_chart_with_chinese_labels_becomes_a_png_of_print_size() {
         let svg = r##"<svg width="640" height="120" viewBox="0 0 640 120" xmlns="http://www.w3.org/2000/svg"><rect x="10" y="10" width="300" height="40" fill="#2E7D32"/><text x="20" y="90" font-family="&quot;Noto Sans CJK SC&quot;,sans-serif" font-size="12">白水镇 56.3%</text></svg>"##;
-        let png = svg_to_png(svg, "测试".into(), &Arc::new(font_database())).unwrap();
+        let png = svg_to_png(svg, None, "测试".into(), &Arc::new(font_database())).unwrap();
         assert_eq!(png.slices.len(), 1);
         assert!(png.slices[0].png.starts_with(b"\x89PNG\r\n\x1a\n"));
         // 150 mm at 300 dpi = 1,771.65 px; 120 / 640 of that in height.
@@ -261,9 +253,10 @@ mod tests {
             .map(|k| format!(r##"<rect x="100" y="{}" width="400" height="80" fill="#1F4E79"/>"##, k * 100 + 10))
             .collect();
         let svg = format!(
-            r#"<svg data-rows="0 2000 20" width="640" height="2000" viewBox="0 0 640 2000" xmlns="http://www.w3.org/2000/svg">{bars}</svg>"#
+            r#"<svg width="640" height="2000" viewBox="0 0 640 2000" xmlns="http://www.w3.org/2000/svg">{bars}</svg>"#
         );
-        let chart = svg_to_png(&svg, "测试".into(), &Arc::new(font_database())).unwrap();
+        let rows = BarRows { top: 0.0, bottom: 2000.0, count: 20 };
+        let chart = svg_to_png(&svg, Some(rows), "测试".into(), &Arc::new(font_database())).unwrap();
         assert_eq!(chart.slices.len(), 3);
         let total: u32 = chart.slices.iter().map(|s| s.height_px).sum();
         assert_eq!(total, (2000.0 * 1772.0 / 640.0_f64).round() as u32);
@@ -322,7 +315,7 @@ mod tests {
         // drops the text). A missing glyph would still draw its .notdef box,
         // so the fonts' coverage is checked glyph by glyph below.
         let svg = r##"<svg width="200" height="40" xmlns="http://www.w3.org/2000/svg"><text x="4" y="28" font-family="SimHei" font-size="24">白水镇 56.3%</text></svg>"##;
-        let png = svg_to_png(svg, "测试".into(), &Arc::new(font_database())).unwrap();
+        let png = svg_to_png(svg, None, "测试".into(), &Arc::new(font_database())).unwrap();
         let pixmap = tiny_skia::Pixmap::decode_png(&png.slices[0].png).unwrap();
         let dark = pixmap.pixels().iter().filter(|p| p.red() < 128).count();
         assert!(dark > 1000, "{dark} dark pixels");
