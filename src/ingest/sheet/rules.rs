@@ -8,6 +8,7 @@ use super::super::values::{self, fold_width_and_space, Cv};
 use super::cells::{RowView, Typed};
 use crate::model::{Column, Kind};
 use crate::quality::Severity;
+use hashbrown::hash_map::Entry;
 use polars::prelude::PlHashMap;
 use std::borrow::Cow;
 
@@ -141,10 +142,13 @@ pub fn check_duplicate(
     typed: &mut Typed<'_>,
 ) {
     let kind = view.det.kind;
-    let key = row_key(kind, at, &typed.out, period);
-    let Some(&first) = keys.get(&key) else {
-        keys.insert(key, view.row + 1);
-        return;
+    // One hash and probe per row: most keys are new.
+    let first = match keys.entry(row_key(kind, at, &typed.out, period)) {
+        Entry::Vacant(slot) => {
+            slot.insert(view.row + 1);
+            return;
+        }
+        Entry::Occupied(seen) => *seen.get(),
     };
     let field = |c: Column| at.position(c).map(|p| &typed.out[p]).filter(|v| **v != Val::Null);
     let shown = match kind {
