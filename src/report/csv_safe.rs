@@ -11,12 +11,13 @@
 use polars::prelude::*;
 use std::borrow::Cow;
 
-/// The characters that make a spreadsheet read a field as a formula.
-const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// The first bytes that make a spreadsheet read a field as a formula (all
+/// ASCII, so a field starts with one when its first byte is one).
+const TRIGGERS: [u8; 6] = [b'=', b'+', b'-', b'@', b'\t', b'\r'];
 
 /// A field as it goes into the CSV: prefixed with `'` when it could be read as a formula.
 pub fn neutralise_text(v: &str) -> Cow<'_, str> {
-    if v.starts_with(TRIGGERS) {
+    if v.as_bytes().first().is_some_and(|b| TRIGGERS.contains(b)) {
         Cow::Owned(format!("'{v}"))
     } else {
         Cow::Borrowed(v)
@@ -46,10 +47,8 @@ pub fn neutralise(df: &DataFrame) -> PolarsResult<DataFrame> {
 /// touched. A null's view may hold anything; a false alarm only costs the
 /// column's copy, since each field is then tested by [`neutralise_text`].
 fn may_start_with_trigger(ca: &StringChunked) -> bool {
-    // Every trigger is ASCII, so a field starts with one when its first byte is one.
-    let first_bytes: Vec<u8> = TRIGGERS.iter().map(|&c| c as u8).collect();
     ca.downcast_iter()
-        .any(|arr| arr.views().iter().any(|v| v.length > 0 && first_bytes.contains(&v.prefix.to_le_bytes()[0])))
+        .any(|arr| arr.views().iter().any(|v| v.length > 0 && TRIGGERS.contains(&v.prefix.to_le_bytes()[0])))
 }
 
 #[cfg(test)]

@@ -20,11 +20,12 @@ pub fn write_overdue(list: &OverdueTable, dir: &Path) -> Result<Vec<PathBuf>, Er
     let mut df = list.frame().clone();
     let parquet = dir.join("overdue.parquet");
     let file = File::create(&parquet).map_err(|e| Error::Output(format!("{}：{e}", parquet.display())))?;
-    super::parquet::write_parquet(&mut df, file)?;
+    super::parquet::write_parquet(&mut df, file).map_err(super::tidy::write_failed(&parquet))?;
     let csv = dir.join("overdue.csv");
     let mut file = File::create(&csv).map_err(|e| Error::Output(format!("{}：{e}", csv.display())))?;
     let mut safe = super::csv_safe::neutralise(&df)?;
     drop(df);
-    CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut safe)?;
+    let written = CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut safe);
+    written.map_err(super::tidy::write_failed(&csv))?;
     Ok(vec![parquet, csv])
 }

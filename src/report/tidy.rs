@@ -27,15 +27,22 @@ pub fn write_tidy(ledgers: &Ledgers, dir: &Path) -> Result<Vec<PathBuf>, Error> 
             let path = dir.join(format!("{}.{ext}", kind.as_str()));
             let mut file = File::create(&path).map_err(|e| Error::Output(format!("{}：{e}", path.display())))?;
             if parquet {
-                super::parquet::write_parquet(&mut df, file)?;
+                super::parquet::write_parquet(&mut df, file).map_err(write_failed(&path))?;
             } else {
                 let mut df = super::csv_safe::neutralise(&df)?;
-                CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut df)?;
+                let csv = CsvWriter::new(&mut file).include_bom(true).include_header(true).finish(&mut df);
+                csv.map_err(write_failed(&path))?;
             }
             Ok(path)
         })
         .collect();
     written
+}
+
+/// A data file that could not be written (a full disk, say), named: as
+/// "写出结果失败：<file>：…", not as a data-processing error without a file.
+pub(super) fn write_failed(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
+    move |e| Error::Output(format!("{}：{e}", path.display()))
 }
 
 /// Writes the tidy data into `<out>/data` so that the folder is replaced
@@ -60,4 +67,21 @@ pub fn commit_tidy(staging: &Path, out: &Path) -> Result<(), Error> {
 /// Removes a staged folder after a failure, so no partial output is left.
 pub fn discard_tidy(staging: &Path) {
     let _ = std::fs::remove_dir_all(staging);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_file_that_cannot_be_written_is_named_as_an_output_failure() {
+        // /dev/full takes the file but refuses every byte (ENOSPC), as a full disk does.
+        let full = Path::new("/dev/full");
+        let mut df = df!("region" => ["白水镇"; 3]).unwrap();
+        let file = File::create(full).unwrap();
+        let err = super::super::parquet::write_parquet(&mut df, file).map_err(write_failed(full)).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("写出结果失败：/dev/full："), "{msg}");
+        assert_eq!(err.exit_code(), Error::Output(String::new()).exit_code());
+    }
 }

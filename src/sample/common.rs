@@ -576,9 +576,9 @@ pub(super) fn write_notes(ws: &mut Worksheet, f: &Fmts, mut row: u32, note: &str
 /// The `statbrief.toml` a sample office sends with its ledgers: its name,
 /// its briefing's title and its regions in their official order (so the
 /// documents say 全县 or 全省 and the tables follow that order).
-pub(super) fn office_settings(place: &str, regions: &[String]) -> String {
+pub(super) fn office_settings<S: AsRef<str>>(place: &str, regions: &[S]) -> String {
     // toml quotes each name, so any region name is written as itself.
-    let order: Vec<String> = regions.iter().map(|r| toml::Value::from(r.as_str()).to_string()).collect();
+    let order: Vec<String> = regions.iter().map(|r| toml::Value::from(r.as_ref()).to_string()).collect();
     format!(
         "# {place}统计局's settings for statbrief (see README: Configuration).\noffice = \"{place}统计局\"\ntitle = \"{place}经济运行和重点工作简报\"\nregion_order = [{}]\n",
         order.join(", ")

@@ -261,8 +261,7 @@ pub fn generate(out_dir: &Path, scale: u32) -> Result<SampleSummary> {
     };
     let json = serde_json::to_string_pretty(&summary)?;
     fs::write(out_dir.join("expected.json"), json + "\n").context("cannot write expected.json")?;
-    let towns: Vec<String> = TOWNS.iter().map(|t| t.to_string()).collect();
-    fs::write(out_dir.join("statbrief.toml"), office_settings(COUNTY, &towns))
+    fs::write(out_dir.join("statbrief.toml"), office_settings(COUNTY, &TOWNS))
         .context("cannot write statbrief.toml")?;
     Ok(summary)
 }
