@@ -20,11 +20,9 @@
 # Usage: bench/run.sh [DATA_ROOT]   (generated sets are kept there for reruns)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/statbrief-target}"
 root="${1:-/tmp/statbrief-bench}"
-cargo build --release --quiet --bin statbrief --example calamine_decode
-bin="$CARGO_TARGET_DIR/release/statbrief"
-base="$CARGO_TARGET_DIR/release/examples/calamine_decode"
+# shellcheck source=bench/sets.sh
+. bench/sets.sh
 mkdir -p "$root"
 
 measure() { # prints "wall cpu max_rss_kb" of one run
@@ -54,19 +52,8 @@ declare -A R
 printf '%-9s %-6s %-6s %8s %8s %9s %6s %6s\n' shape size step wall_s cpu_s peak_MiB b/a c/a
 for shape in county province; do
   for size in tenth full; do
-    case "$shape/$size" in
-      county/tenth) args="--scale 30" ;;
-      county/full) args="--scale 300" ;;
-      province/tenth) args="--shape province --scale 1" ;;
-      province/full) args="--shape province --scale 10" ;;
-    esac
+    ensure_set "$root" "$shape" "$size"
     data="$root/$shape-$size"
-    if [ ! -f "$data/.complete" ]; then
-      rm -rf "$data"
-      # shellcheck disable=SC2086
-      "$bin" sample --out "$data" $args >/dev/null
-      touch "$data/.complete"
-    fi
     out=$(mktemp -d)
     # Rounds of a, b, c in turn. The VM's speed drifts by 10-30 % over
     # minutes, so a ratio is taken within each round (a, b and c ran back to
