@@ -120,7 +120,7 @@ macro_rules! stream_cells {
             let mut ended = false;
             while !ended && !batch_full(&batch) {
                 match $reader.next_cell() {
-                    Ok(Some(cell)) => batch.push(cell),
+                    Ok(Some(cell)) => keep(&mut batch, cell),
                     Ok(None) => ended = true,
                     Err(e) => {
                         error = Some(e.to_string());
@@ -141,6 +141,19 @@ macro_rules! stream_cells {
         }
         error
     }};
+}
+
+/// Adds a cell to the batch. A cell beyond [`MAX_COLUMNS`] is not kept:
+/// a stray run of them must not fill memory. Only its row is, as one empty
+/// marker, so a row of such cells alone still reaches the processor (as
+/// an empty row) and splits the rows around it as before.
+fn keep<'a>(batch: &mut Vec<calamine::Cell<DataRef<'a>>>, cell: calamine::Cell<DataRef<'a>>) {
+    let (row, col) = cell.get_position();
+    if col < MAX_COLUMNS {
+        batch.push(cell);
+    } else if batch.last().is_none_or(|c| c.get_position().0 != row) {
+        batch.push(calamine::Cell::new((row, MAX_COLUMNS), DataRef::Empty));
+    }
 }
 
 /// A batch is full at [`BATCH_CELLS`] once it holds a complete row (one
@@ -581,6 +594,19 @@ mod tests {
     #[test]
     fn cells_beyond_the_column_limit_leave_their_row_empty() {
         let mut batch = vec![cell(0, MAX_COLUMNS, 1.0), cell(1, 0, 2.0), cell(1, MAX_COLUMNS + 5, 3.0)];
+        let (_, seen) = feed_rows(&mut RowFeed::default(), &mut batch, true, None);
+        assert_eq!(seen, vec![(0, vec![]), (1, vec![Some(2.0)])]);
+    }
+
+    #[test]
+    fn cells_beyond_the_column_limit_are_not_kept_but_their_row_is() {
+        let mut batch = Vec::new();
+        for c in 0..10_000 {
+            keep(&mut batch, cell(0, MAX_COLUMNS + c, 1.0));
+        }
+        keep(&mut batch, cell(1, 0, 2.0));
+        keep(&mut batch, cell(1, MAX_COLUMNS, 3.0));
+        assert_eq!(batch.len(), 2, "one marker for row 0, row 1's own cell");
         let (_, seen) = feed_rows(&mut RowFeed::default(), &mut batch, true, None);
         assert_eq!(seen, vec![(0, vec![]), (1, vec![Some(2.0)])]);
     }
