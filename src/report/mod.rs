@@ -25,9 +25,12 @@ use std::path::Path;
 /// file beside it, then renamed over the old one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("{}：{e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Output(format!("{}：{}", dir.display(), crate::error::io_reason(&e))))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::Output(format!("{}：{e}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::Output(format!("{}：{e}", path.display())))
+    std::fs::write(&tmp, bytes)
+        .map_err(|e| Error::Output(format!("{}：{}", tmp.display(), crate::error::io_reason(&e))))?;
+    std::fs::rename(&tmp, path)
+        .map_err(|e| Error::Output(format!("{}：{}", path.display(), crate::error::io_reason(&e))))
 }

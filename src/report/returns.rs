@@ -23,7 +23,7 @@ use unicode_width::UnicodeWidthStr;
 /// paths written, in the order of the files.
 pub fn write_returns(quality: &DataQuality, input_dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(out_dir)
-        .map_err(|e| Error::Output(format!("无法创建文件夹 {}：{e}", out_dir.display())))?;
+        .map_err(|e| Error::Output(format!("无法创建文件夹 {}：{}", out_dir.display(), crate::error::io_reason(&e))))?;
     let mut written = Vec::new();
     let mut used: HashSet<String> = HashSet::new();
     for file in &quality.files {

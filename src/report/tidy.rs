@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 /// Writes `<dir>/<kind>.parquet` and `<dir>/<kind>.csv` for every kind and
 /// returns the files written.
 pub fn write_tidy(ledgers: &Ledgers, dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("{}：{e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Output(format!("{}：{}", dir.display(), crate::error::io_reason(&e))))?;
     // One file at a time: polars' writers already use every core, and
     // writing the eight at once held all their buffers together (~300 MB
     // more at province scale).
@@ -25,7 +26,8 @@ pub fn write_tidy(ledgers: &Ledgers, dir: &Path) -> Result<Vec<PathBuf>, Error> 
             let mut df = ledgers.get(kind).clone();
             let ext = if parquet { "parquet" } else { "csv" };
             let path = dir.join(format!("{}.{ext}", kind.as_str()));
-            let mut file = File::create(&path).map_err(|e| Error::Output(format!("{}：{e}", path.display())))?;
+            let mut file = File::create(&path)
+                .map_err(|e| Error::Output(format!("{}：{}", path.display(), crate::error::io_reason(&e))))?;
             if parquet {
                 super::parquet::write_parquet(&mut df, file).map_err(write_failed(&path))?;
             } else {
@@ -42,7 +44,7 @@ pub fn write_tidy(ledgers: &Ledgers, dir: &Path) -> Result<Vec<PathBuf>, Error> 
 /// A data file that could not be written (a full disk, say), named: as
 /// "写出结果失败：<file>：…", not as a data-processing error without a file.
 pub(super) fn write_failed(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
-    move |e| Error::Output(format!("{}：{e}", path.display()))
+    move |e| Error::Output(format!("{}：{}", path.display(), crate::error::polars_reason(&e)))
 }
 
 /// Writes the tidy data into `<out>/data` so that the folder is replaced
@@ -50,7 +52,8 @@ pub(super) fn write_failed(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
 pub fn stage_tidy(ledgers: &Ledgers, out: &Path) -> Result<PathBuf, Error> {
     let staging = out.join(".data.partial");
     if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| Error::Output(format!("{}：{e}", staging.display())))?;
+        std::fs::remove_dir_all(&staging)
+            .map_err(|e| Error::Output(format!("{}：{}", staging.display(), crate::error::io_reason(&e))))?;
     }
     write_tidy(ledgers, &staging)?;
     Ok(staging)
@@ -59,9 +62,11 @@ pub fn stage_tidy(ledgers: &Ledgers, out: &Path) -> Result<PathBuf, Error> {
 pub fn commit_tidy(staging: &Path, out: &Path) -> Result<(), Error> {
     let target = out.join("data");
     if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(|e| Error::Output(format!("{}：{e}", target.display())))?;
+        std::fs::remove_dir_all(&target)
+            .map_err(|e| Error::Output(format!("{}：{}", target.display(), crate::error::io_reason(&e))))?;
     }
-    std::fs::rename(staging, &target).map_err(|e| Error::Output(format!("{}：{e}", target.display())))
+    std::fs::rename(staging, &target)
+        .map_err(|e| Error::Output(format!("{}：{}", target.display(), crate::error::io_reason(&e))))
 }
 
 /// Removes a staged folder after a failure, so no partial output is left.
@@ -81,7 +86,8 @@ mod tests {
         let file = File::create(full).unwrap();
         let err = super::super::parquet::write_parquet(&mut df, file).map_err(write_failed(full)).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("写出结果失败：/dev/full："), "{msg}");
+        // ENOSPC is 28 on Linux; the reason is told in Chinese, not as the system's English.
+        assert_eq!(msg, "写出结果失败：/dev/full：磁盘空间不足（系统错误码 28）");
         assert_eq!(err.exit_code(), Error::Output(String::new()).exit_code());
     }
 }

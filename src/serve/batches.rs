@@ -99,7 +99,8 @@ impl Batch {
     /// `create_dir` (not `_all`), so two uploads in the same second never
     /// share one: a taken id is simply drawn again.
     pub fn create(data: &Path) -> Result<Batch, Error> {
-        std::fs::create_dir_all(batches_dir(data)).map_err(|e| Error::Output(format!("无法建立数据文件夹：{e}")))?;
+        std::fs::create_dir_all(batches_dir(data))
+            .map_err(|e| Error::Output(format!("无法建立数据文件夹：{}", crate::error::io_reason(&e))))?;
         let mut last_error = None;
         for _ in 0..8 {
             let now = chrono::Local::now();
@@ -110,7 +111,7 @@ impl Batch {
             match std::fs::create_dir(&dir) {
                 Ok(()) => {
                     std::fs::create_dir(dir.join("input"))
-                        .map_err(|e| Error::Output(format!("无法建立批次文件夹：{e}")))?;
+                        .map_err(|e| Error::Output(format!("无法建立批次文件夹：{}", crate::error::io_reason(&e))))?;
                     let batch = Batch { id: id.clone(), dir };
                     let created = now.format("%Y-%m-%d %H:%M").to_string();
                     batch.save_meta(&BatchMeta { id, created, ..Default::default() })?;
@@ -119,7 +120,10 @@ impl Batch {
                 Err(e) => last_error = Some(e),
             }
         }
-        Err(Error::Output(format!("无法建立批次文件夹：{}", last_error.map(|e| e.to_string()).unwrap_or_default())))
+        Err(Error::Output(format!(
+            "无法建立批次文件夹：{}",
+            last_error.map(|e| crate::error::io_reason(&e)).unwrap_or_default()
+        )))
     }
 
     /// An existing batch, if `id` is well-formed and its folder exists.

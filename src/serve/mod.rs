@@ -141,18 +141,22 @@ pub fn default_data_dir() -> PathBuf {
 pub async fn bind(port: u16) -> Result<tokio::net::TcpListener, Error> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        Error::Input(format!("无法在 127.0.0.1:{port} 上启动网页服务（端口可能已被占用，可用 --port 换一个）：{e}"))
+        Error::Input(format!(
+            "无法在 127.0.0.1:{port} 上启动网页服务（端口可能已被占用，可用 --port 换一个）：{}",
+            crate::error::io_reason(&e)
+        ))
     })
 }
 
 /// `statbrief serve`: runs until Ctrl-C.
 pub fn run(opts: &ServeOptions) -> Result<Outcome, Error> {
     let data = opts.data.clone().unwrap_or_else(default_data_dir);
-    std::fs::create_dir_all(data.join("batches")).map_err(|e| Error::Output(format!("{}：{e}", data.display())))?;
+    std::fs::create_dir_all(data.join("batches"))
+        .map_err(|e| Error::Output(format!("{}：{}", data.display(), crate::error::io_reason(&e))))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Internal(format!("无法启动网页服务：{e}")))?;
+        .map_err(|e| Error::Internal(format!("无法启动网页服务：{}", crate::error::io_reason(&e))))?;
     runtime.block_on(async {
         let listener = bind(opts.port).await?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(opts.port);
@@ -168,7 +172,7 @@ pub fn run(opts: &ServeOptions) -> Result<Outcome, Error> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| Error::Internal(format!("网页服务出错：{e}")))
+            .map_err(|e| Error::Internal(format!("网页服务出错：{}", crate::error::io_reason(&e))))
     })?;
     Ok(Outcome { stdout: "网页服务已停止。\n".into(), stderr: None, exit_code: 0 })
 }
